@@ -35,7 +35,7 @@ def field_descriptor(name: str, spec: object) -> dict:
     constraints: dict = {}
     if not spec.nullable:
         constraints["required"] = True
-    if spec.unique:
+    if any(check.name == "unique_values" for check in spec.checks):
         constraints["unique"] = True
     if _is_date(spec):
         constraints["pattern"] = PARTIAL_DATE_PATTERN
@@ -102,7 +102,7 @@ def _rules(spec: object) -> str:
     parts = []
     if not spec.nullable:
         parts.append("required")
-    if spec.unique:
+    if any(check.name == "unique_values" for check in spec.checks):
         parts.append("unique")
     if _is_date(spec):
         parts.append("YYYY, YYYY-MM or YYYY-MM-DD; a real date, not in the future")
@@ -128,9 +128,13 @@ def codebook() -> str:
         if table.primary_key:
             lines += [f"Key: {' + '.join(table.primary_key)}.", ""]
         lines += ["| column | type | description | rules |", "|---|---|---|---|"]
+        links = {key.column: key for key in table.foreign_keys}
         for name, spec in table.schema.columns.items():
             kind = "partial date" if _is_date(spec) else _TYPES.get(str(spec.dtype), "text")
-            lines.append(f"| `{name}` | {kind} | {_cell(spec.description or '')} | {_cell(_rules(spec))} |")
+            rules = _rules(spec)
+            if name in links:
+                rules += f"; each must be a `{links[name].key}` in `{links[name].table}.csv`"
+            lines.append(f"| `{name}` | {kind} | {_cell(spec.description or '')} | {_cell(rules.lstrip('; '))} |")
         for check in table.schema.checks:
             lines.append(f"\nRow rule `{check.name}`: {describe_rule(check.name, {})}.")
         blocks.append("\n".join(lines))

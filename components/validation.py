@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow as pa_arrow
+import pyarrow.compute as pc
 
 from components import geocode, partial_dates
 from components.errors import DataError
@@ -39,6 +41,7 @@ _RULES = {
     "less_than_or_equal_to": "range",
     "in_range": "range",
     "not_blank": "required",
+    "unique_values": "unique",
 }
 
 
@@ -126,6 +129,22 @@ def _validate_table(raw: RawTable) -> tuple[pd.DataFrame | None, dict[str, parti
     return frame, parsed, errors
 
 
+def _arrow(values: pd.Series) -> pa_arrow.Array:
+    return pa_arrow.array(values.astype("str"), type=pa_arrow.string(), from_pandas=True)
+
+
+def _exists_in(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """For each value, whether it is one of keys: pyarrow hashes the smaller side and scans the larger.
+
+    (pandas' isin of a few ids against a million keys is far slower.)
+    """
+    if len(values) <= len(keys):  # e.g. a few related event ids against a million events
+        wanted, known = _arrow(values), _arrow(keys)
+        present = known.filter(pc.is_in(known, value_set=pc.unique(wanted)))
+        return pc.is_in(wanted, value_set=pc.unique(present)).to_numpy(zero_copy_only=False)
+    return pc.is_in(_arrow(values), value_set=_arrow(keys)).to_numpy(zero_copy_only=False)
+
+
 def _reference_errors(raws: dict[str, RawTable]) -> list[DataError]:
     """Every foreign key (source_id, related_event_ids) points at a row that exists."""
     errors = []
@@ -136,11 +155,12 @@ def _reference_errors(raws: dict[str, RawTable]) -> list[DataError]:
             target = raws.get(key.table)
             if target is None or target.frame is None or key.column not in raw.frame:
                 continue
-            known = target.frame[key.key].dropna().unique()
             values = raw.frame[key.column].dropna()
             if key.many:
                 values = values.str.split(";").explode()
-            missing = values[~values.isin(known)]
+            if values.empty:
+                continue
+            missing = values[~_exists_in(values, target.frame[key.key])]
             lines = raw.line_of(raw.frame.index.get_indexer(missing.index))
             for ident, line in zip(missing, lines):
                 errors.append(DataError(raw.table.filename, int(line), key.column, ident, "reference", f"no row of {key.table}.csv has {key.key} '{ident}'"))
@@ -150,7 +170,7 @@ def _reference_errors(raws: dict[str, RawTable]) -> list[DataError]:
 def _geocode_events(raw: RawTable) -> tuple[pd.DataFrame, list[DataError]]:
     """Fill missing coordinates from the gazetteer; an unknown place is an error on its row."""
     events = raw.frame
-    events["geonameid"] = pd.array(np.full(len(events), pd.NA), dtype="Int64")
+    events["geonameid"] = pd.arrays.IntegerArray(np.zeros(len(events), dtype="int64"), np.ones(len(events), dtype=bool))
     missing = events["lat"].isna() & events["lon"].isna() & events["place"].notna()
     events["geocode"] = events["geocode"].cat.set_categories(GEOCODE_METHODS).fillna("gazetteer")
     errors = []
@@ -194,16 +214,20 @@ def empty_tables() -> dict[str, pd.DataFrame]:
 
 def load_package(directory: Path) -> Package:
     """Read, validate and prepare every table in directory, collecting every error."""
-    raws = {name: read_table(directory / table.filename, table) for name, table in TABLES.items()}
+    raws: dict[str, RawTable] = {}
     errors: list[DataError] = []
     prepared: dict[str, tuple[pd.DataFrame, dict]] = {}
-    for name, raw in raws.items():
+    for name, table in TABLES.items():
+        raw = raws[name] = read_table(directory / table.filename, table)
+        if raw.frame is not None:
+            frame, parsed, table_errors = _validate_table(raw)
+            if table_errors and raw.assumed_single_lines:  # make sure the errors are not the fast read's
+                raw = raws[name] = read_table(directory / table.filename, table, fast=False)
+                frame, parsed, table_errors = _validate_table(raw) if raw.frame is not None else (None, {}, [])
+            errors += table_errors
+            if frame is not None:
+                prepared[name] = (frame, parsed)
         errors += raw.errors
-        if raw.frame is None:
-            continue
-        frame, parsed, table_errors = _validate_table(raw)
-        errors += table_errors
-        prepared[name] = (frame, parsed)
     errors += _reference_errors(raws)
     if raws["events"].frame is not None and "events" in prepared and not any(e.file == "events.csv" and e.column in ("lat", "lon", "place", "country") for e in errors):
         events, geocode_errors = _geocode_events(RawTable(raws["events"].table, prepared["events"][0], [], raws["events"].line_of))

@@ -213,6 +213,14 @@ def test_line_numbers_count_line_breaks_inside_quoted_values(data_copy):
     assert line_of(path, 2) == 6
 
 
+def test_line_numbers_count_blank_lines(data_copy):
+    path = data_copy / "events.csv"
+    set_cell(path, 1, "lat", "95")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    path.write_text("\n".join(lines[:2] + ["", ""] + lines[2:]), encoding="utf-8")  # blank lines 3 and 4
+    assert has_error(errors_of(data_copy), "events.csv", 5, "lat", "range")
+
+
 def test_markup_and_formulas_are_valid_text(data_copy):
     title = "<img src=x onerror=alert(1)>"
     header, rows = read_rows(data_copy / "events.csv")
