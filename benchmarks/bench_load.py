@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from components.schemas import EVENT_STATUSES, EVENT_TYPES, TABLES  # noqa: E402
 
-BARE = """
+BARE = r"""
 import re, sys, time
 import pyarrow.csv as pacsv
 start = time.perf_counter()
@@ -37,7 +37,7 @@ peak_kib = re.search(r"VmHWM:\s+(\d+)", open("/proc/self/status").read()).group(
 print(elapsed, peak_kib, table.num_rows)
 """
 
-LOAD = """
+LOAD = r"""
 import re, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[2])

@@ -6,8 +6,11 @@ import subprocess
 import sys
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 import pytest
 
+from benchmarks.bench_load import synthetic_events
 from components.errors import DataError
 from components.validation import load_package
 from tests.conftest import ROOT
@@ -280,3 +283,20 @@ def test_cli_json_output(data_copy):
 def test_cli_exits_2_for_a_missing_directory_or_bad_usage(tmp_path):
     assert run_cli(str(tmp_path / "nowhere")).returncode == 2
     assert run_cli("--format", "yaml").returncode == 2
+
+
+def test_line_breaks_inside_values_survive_the_fast_read_of_a_large_file(data_copy):
+    """Large files are read in blocks split at line breaks; quoted line breaks must not split rows."""
+    sources = list(load_package(ROOT / "data").tables["sources"]["source_id"])
+    events = synthetic_events(30_000, sources)
+    summaries = events.column("summary").to_pylist()
+    summaries = [text + "\nSecond line, with, commas" if i % 3 == 0 else text for i, text in enumerate(summaries)]
+    events = events.set_column(events.schema.get_field_index("summary"), "summary", pa.array(summaries))
+    pacsv.write_csv(events, data_copy / "events.csv")
+    header, rows = read_rows(data_copy / "rulings.csv")
+    for row in rows:
+        row["related_event_ids"] = ""
+    write_rows(data_copy / "rulings.csv", header, rows)
+    package = load_package(data_copy)
+    assert package.errors == []
+    assert list(package.tables["events"]["summary"]) == summaries
