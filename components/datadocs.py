@@ -120,6 +120,19 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def dictionary(table: Table) -> pd.DataFrame:
+    """One row per column of table: name, type, description and the rules it must follow."""
+    links = {key.column: key for key in table.foreign_keys}
+    rows = []
+    for name, spec in table.schema.columns.items():
+        kind = "partial date" if _is_date(spec) else _TYPES.get(str(spec.dtype), "text")
+        rules = _rules(spec)
+        if name in links:
+            rules += f"; each must be a `{links[name].key}` in `{links[name].table}.csv`"
+        rows.append({"column": name, "type": kind, "description": spec.description or "", "rules": rules.lstrip("; ")})
+    return pd.DataFrame(rows, columns=["column", "type", "description", "rules"])
+
+
 def codebook() -> str:
     """Markdown: for each file, its description and a column table."""
     blocks = []
@@ -128,13 +141,8 @@ def codebook() -> str:
         if table.primary_key:
             lines += [f"Key: {' + '.join(table.primary_key)}.", ""]
         lines += ["| column | type | description | rules |", "|---|---|---|---|"]
-        links = {key.column: key for key in table.foreign_keys}
-        for name, spec in table.schema.columns.items():
-            kind = "partial date" if _is_date(spec) else _TYPES.get(str(spec.dtype), "text")
-            rules = _rules(spec)
-            if name in links:
-                rules += f"; each must be a `{links[name].key}` in `{links[name].table}.csv`"
-            lines.append(f"| `{name}` | {kind} | {_cell(spec.description or '')} | {_cell(rules.lstrip('; '))} |")
+        for row in dictionary(table).itertuples():
+            lines.append(f"| `{row.column}` | {row.type} | {_cell(row.description)} | {_cell(row.rules)} |")
         for check in table.schema.checks:
             lines.append(f"\nRow rule `{check.name}`: {describe_rule(check.name, {})}.")
         blocks.append("\n".join(lines))

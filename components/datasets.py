@@ -154,3 +154,26 @@ def load_milestones() -> pd.DataFrame:
 def load_changes() -> pd.DataFrame:
     """The public change and corrections log (data/changes.csv), validated."""
     return _table("changes")
+
+
+@st.cache_data(show_spinner=False)
+def _readme_sections(path: str, mtime_ns: int) -> dict[str, str]:
+    """The '## ' sections of data/README.md by heading (mtime_ns is the cache key)."""
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            current = line[3:].strip()
+            sections[current] = []
+        elif current is not None:
+            sections[current].append(line)
+    return {heading: "\n".join(lines).strip() for heading, lines in sections.items()}
+
+
+def load_data_notes(heading: str) -> str:
+    """A section of data/README.md (e.g. 'Editorial rules', 'Method and caveats'), so the page and the README agree."""
+    path = data_dir() / "README.md"
+    try:
+        return _readme_sections(str(path), path.stat().st_mtime_ns).get(heading, "")
+    except OSError:
+        return ""

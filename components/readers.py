@@ -128,7 +128,11 @@ def _typed_read(data: bytes | Path, header: list[str], table: Table, as_text: bo
             false_values=_FALSE,
         ),
     )
-    return arrow.to_pandas()
+    frame = arrow.to_pandas()
+    for column in known:  # pyarrow hands over whole numbers with gaps as floats
+        if str(schema_columns[column].dtype) == "Int64" and not as_text:
+            frame[column] = frame[column].astype("Int64")
+    return frame
 
 
 def _convert_text_columns(table: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int, str, str, str]]]:

@@ -1,12 +1,16 @@
-"""Small streamlit pieces shared by pages: the data notice and the package summary."""
+"""Small streamlit pieces shared by pages: filters kept in the URL, source notes, downloads, notices."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from components.datasets import DataState, load_state
-from components.schemas import TABLES
+from components import labels, transforms
+from components.datasets import load_state
+from components.safety import csv_download, escape_markdown
 
 MAX_ERRORS_SHOWN = 200
 
@@ -27,13 +31,131 @@ def data_notice() -> None:
             st.caption(f"First {MAX_ERRORS_SHOWN} shown; `python -m components.validate` lists them all.")
 
 
-def package_summary(state: DataState) -> None:
-    """Rows per file and when the data last changed, from the change log."""
-    tables = state.package.tables
-    changes = tables["changes"]
+def _url_notice(key: str, rejected: Sequence[str]) -> None:
+    shown = ", ".join(rejected)
+    st.info(escape_markdown(f"The link asked for {key}={shown}, which this page does not have: showing the default instead."), icon=":material/link_off:")
+
+
+def _write_param(key: str, values: Sequence[str]) -> None:
+    if values:
+        if st.query_params.get_all(key) != list(values):
+            st.query_params[key] = list(values)
+    elif key in st.query_params:
+        del st.query_params[key]
+
+
+def multiselect_filter(label: str, options: Sequence[str], key: str, format_func: Callable[[str], str] = str, placeholder: str = "All") -> list[str]:
+    """A multiselect whose choice lives in the URL (?key=a&key=b); unknown values in a link fall back with a notice."""
+    options = list(options)
+    if key not in st.session_state:
+        wanted = st.query_params.get_all(key)
+        rejected = [value for value in wanted if value not in options]
+        if rejected:
+            _url_notice(key, rejected)
+        st.session_state[key] = [value for value in wanted if value in options]
+    else:  # the data may have changed since the choice was made
+        st.session_state[key] = [value for value in st.session_state[key] if value in options]
+    chosen = st.multiselect(label, options, key=key, format_func=format_func, placeholder=placeholder)
+    _write_param(key, chosen)
+    return chosen
+
+
+def _parse_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def date_range_filter(label: str, first: date, last: date, key: str) -> tuple[date, date]:
+    """A date-range slider kept in the URL as ?key=YYYY-MM-DD..YYYY-MM-DD; a bad range falls back with a notice."""
+    if key not in st.session_state:
+        chosen = (first, last)
+        wanted = st.query_params.get(key)
+        if wanted:
+            parts = [_parse_day(part) for part in wanted.split("..")]
+            if len(parts) == 2 and all(parts) and first <= parts[0] <= parts[1] <= last:
+                chosen = (parts[0], parts[1])
+            else:
+                _url_notice(key, [wanted])
+        st.session_state[key] = chosen
+    start, end = st.slider(label, min_value=first, max_value=last, key=key, format="YYYY-MM-DD")
+    _write_param(key, [] if (start, end) == (first, last) else [f"{start.isoformat()}..{end.isoformat()}"])
+    return start, end
+
+
+def source_note(source_ids: Sequence[str], sources: pd.DataFrame, prefix: str = "Source") -> None:
+    """'Source: Publisher, “Title”, date (link)' under a chart or table, escaped."""
+    cited = sources.set_index("source_id").reindex(list(dict.fromkeys(source_ids))).dropna(how="all")
+    lines = []
+    for source_id, source in cited.iterrows():
+        text = escape_markdown(transforms.citation(source))
+        url = source.get("url")
+        lines.append(f"{text} ([link]({_safe_url(url)}))" if isinstance(url, str) else text)
+    if lines:
+        label = prefix if len(lines) == 1 else f"{prefix}s"
+        st.caption(f"{label}: " + "; ".join(lines))
+
+
+def _safe_url(url: str) -> str:
+    """An http(s) URL (the schema guarantees it) with the characters that end a markdown link encoded."""
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+
+
+def download_csv(frame: pd.DataFrame, filename: str, key: str, label: str = "Download CSV") -> None:
+    """A CSV download of exactly frame, safe to open in a spreadsheet."""
+    st.download_button(label, csv_download(frame), file_name=filename, mime="text/csv", key=key, icon=":material/download:")
+
+
+PAGES = {
+    "overview": ("pages/overview.py", "Overview"),
+    "map": ("pages/map.py", "Map of events"),
+    "figures": ("pages/figures.py", "Figures and estimates"),
+    "rulings": ("pages/rulings.py", "Court rulings"),
+    "sources": ("pages/sources.py", "Sources & method"),
+}
+
+
+def last_updated(changes: pd.DataFrame) -> None:
+    """'Data last updated …' from the change log."""
     if len(changes):
-        st.caption(f"Data last updated {changes['date'].max():%d %B %Y}.")
-    summary = pd.DataFrame(
-        {"file": [table.filename for table in TABLES.values()], "one row is": [table.row_is for table in TABLES.values()], "rows": [len(tables[name]) for name in TABLES]}
+        st.caption(f"Data last updated {transforms.date_label(changes['date'].max(), 'day')}.")
+
+
+def headline_cards(cards: Sequence, sources: pd.DataFrame, columns: int = 3) -> None:
+    """Cards in a grid (they stack on a phone): heading, value, detail, source, link to the full picture."""
+    grid = st.columns(columns)
+    for position, card in enumerate(cards):
+        with grid[position % columns].container(border=True):
+            st.markdown(f"**{escape_markdown(card.heading)}**")
+            st.markdown(f"## {escape_markdown(card.value)}")
+            st.caption(escape_markdown(card.detail))
+            if card.confidence == "low":
+                st.caption(escape_markdown(labels.label("confidence", "low")))
+            if len(card.source_ids) == 1:
+                source_note(card.source_ids, sources)
+            path, title = PAGES[card.page]
+            st.page_link(path, label=f"{title}: all the figures and sources" if len(card.source_ids) != 1 else title, icon=":material/arrow_forward:")
+
+
+def change_log(changes: pd.DataFrame) -> None:
+    """The change log as a table (date, file, record, change, what changed)."""
+    shown = changes.assign(date=changes["date"].dt.strftime("%Y-%m-%d"))[["date", "file", "record_id", "change", "description"]]
+    st.dataframe(shown, hide_index=True, column_config={"record_id": "record", "description": st.column_config.TextColumn("what changed", width="large")})
+
+
+def page_links(current: str) -> None:
+    """Links to the other pages."""
+    for name, (path, title) in PAGES.items():
+        if name != current:
+            st.page_link(path, label=title)
+
+
+def sources_table(sources: pd.DataFrame) -> None:
+    """Every source with publisher, title, date, kind, the copy read and a link."""
+    shown = sources.assign(published=[transforms.date_label(start, precision) for start, precision in zip(sources["published"], sources["published_precision"])])
+    st.dataframe(
+        shown[["source_id", "publisher", "title", "published", "kind", "language", "via", "url", "notes"]],
+        hide_index=True,
+        column_config={"url": st.column_config.LinkColumn("link", display_text="open"), "via": "read via"},
     )
-    st.dataframe(summary, hide_index=True)

@@ -1,12 +1,24 @@
-"""What the tracker covers and what the data holds today (a first overview page)."""
+"""What is known about Tren de Aragua and the US crackdown, in headline figures with their sources."""
 
 import streamlit as st
 
-from components import datasets, widgets
+from components import datasets, headlines, transforms, widgets
 
-st.title("Tren de Aragua tracker")
+st.title("Tren de Aragua: what is known, and how sure we are")
 st.markdown(
-    "What is known, and how sure we are, about the Venezuelan gang Tren de Aragua and the US "
-    "crackdown on it. Every figure cites its source with the exact quote."
+    "Tren de Aragua began as a prison gang in Venezuela and is now reported in several countries, "
+    "including the United States, where it became the target of deportations under the Alien Enemies "
+    "Act. Estimates of its size disagree, many claims about its members are allegations, and the "
+    "courts are still ruling. This tracker shows each figure with who produced it, when, and the "
+    "exact words of the source."
 )
-widgets.package_summary(datasets.load_state())
+widgets.last_updated(datasets.load_changes())
+
+cards = headlines.headline_cards(datasets.load_figures(), datasets.load_series(), datasets.load_rulings())
+widgets.headline_cards(cards, datasets.load_sources())
+
+st.subheader("What changed lately")
+widgets.change_log(transforms.latest_changes(datasets.load_changes()))
+
+st.subheader("Explore")
+widgets.page_links(current="overview")

@@ -1,36 +1,79 @@
-"""Every page renders with AppTest, and a bad data file shows a notice instead of an error."""
+"""Every page renders with AppTest; the overview and sources pages show what the data says."""
 
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import headlines
 from components.validation import load_package
 from tests.conftest import ROOT
-from tests.helpers import set_cell
+from tests.helpers import read_rows, set_cell, write_rows
 
 PAGES = sorted((ROOT / "pages").glob("*.py"))
 APP = str(ROOT / "dashboard.py")
 
 
-def run_app() -> AppTest:
-    return AppTest.from_file(APP, default_timeout=60).run()
+def run_app(page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def markdown_text(at: AppTest) -> str:
+    return "\n".join(element.value for element in at.markdown) + "\n".join(element.value for element in at.caption)
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
 def test_page_renders_without_exceptions(page: Path):
-    at = run_app()
-    at.switch_page(str(page.relative_to(ROOT))).run()
+    at = run_app(str(page.relative_to(ROOT)))
     assert not at.exception
 
 
-def test_overview_counts_rows_from_the_data(data_copy, monkeypatch):
+def test_overview_cards_show_the_headline_figures_from_the_data(data_copy, monkeypatch):
     monkeypatch.setenv("TDA_DATA_DIR", str(data_copy))
-    at = run_app()
-    summary = at.dataframe[0].value.set_index("file")["rows"]
     tables = load_package(data_copy).tables
-    assert summary.to_dict() == {f"{name}.csv": len(frame) for name, frame in tables.items()}
-    assert not at.exception and not at.warning
+    cards = headlines.headline_cards(tables["figures"], tables["series"], tables["rulings"])
+    text = markdown_text(run_app())
+    assert len(cards) >= 5
+    for card in cards:
+        assert card.value.replace("-", "\\-") in text or card.value in text, card.heading
+
+
+def test_an_edited_figure_changes_the_overview(data_copy, monkeypatch):
+    monkeypatch.setenv("TDA_DATA_DIR", str(data_copy))
+    header, rows = read_rows(data_copy / "figures.csv")
+    position = next(i for i, row in enumerate(rows) if row["metric"] == "aea_removals")
+    rows[position]["value"] = "4321"
+    write_rows(data_copy / "figures.csv", header, rows)
+    assert "4,321" in markdown_text(run_app())
+
+
+def test_overview_shows_the_latest_change(data_copy, monkeypatch):
+    monkeypatch.setenv("TDA_DATA_DIR", str(data_copy))
+    header, rows = read_rows(data_copy / "changes.csv")
+    rows.append({"date": "2026-11-21", "file": "events.csv", "record_id": "tocoron-raid-2023", "change": "corrected", "description": "Date corrected (was 2023-09-21)"})
+    write_rows(data_copy / "changes.csv", header, rows)
+    at = run_app()
+    assert "Date corrected (was 2023-09-21)" in set(at.dataframe[0].value["description"])
+
+
+def test_sources_page_lists_every_source_and_the_dictionary(data_copy, monkeypatch):
+    monkeypatch.setenv("TDA_DATA_DIR", str(data_copy))
+    at = run_app("pages/sources.py")
+    sources = load_package(data_copy).tables["sources"]
+    listed = at.dataframe[0].value
+    assert list(listed["source_id"]) == list(sources["source_id"])
+    dictionaries = [frame.value for frame in at.dataframe[2:]]
+    assert {"event_id", "quote", "source_id"} <= set(dictionaries[3]["column"])
+
+
+def test_sources_page_shows_the_editorial_rules_from_the_data_readme(data_copy, monkeypatch):
+    monkeypatch.setenv("TDA_DATA_DIR", str(data_copy))
+    readme = (data_copy / "README.md").read_text(encoding="utf-8")
+    (data_copy / "README.md").write_text(readme.replace("## Editorial rules\n", "## Editorial rules\n\nA new rule for this test.\n"), encoding="utf-8")
+    assert "A new rule for this test." in markdown_text(run_app("pages/sources.py"))
 
 
 def test_invalid_data_shows_a_notice_not_a_traceback(data_copy, monkeypatch):

@@ -1,0 +1,28 @@
+"""Where every figure comes from, how the data is kept, and what has been corrected."""
+
+import streamlit as st
+
+from components import datadocs, datasets, widgets
+from components.schemas import TABLES
+
+st.title("Sources & method")
+
+st.header("Editorial rules")
+st.markdown(datasets.load_data_notes("Editorial rules"))
+
+st.header("Method and caveats")
+st.markdown(datasets.load_data_notes("Method and caveats"))
+
+st.header("Every source")
+sources = datasets.load_sources()
+widgets.sources_table(sources)
+widgets.download_csv(sources, "sources.csv", key="sources_download")
+
+st.header("Corrections and changes")
+widgets.change_log(datasets.load_changes())
+
+st.header("Data dictionary")
+st.caption("Generated from the schemas the data is validated against (components/schemas.py).")
+for table in TABLES.values():
+    with st.expander(f"{table.filename}: one row is {table.row_is}"):
+        st.dataframe(datadocs.dictionary(table), hide_index=True)
