@@ -135,7 +135,7 @@ def headline_cards(cards: Sequence, sources: pd.DataFrame, columns: int = 3) -> 
             if len(card.source_ids) == 1:
                 source_note(card.source_ids, sources)
             path, title = PAGES[card.page]
-            st.page_link(path, label=f"{title}: all the figures and sources" if len(card.source_ids) != 1 else title, icon=":material/arrow_forward:")
+            st.page_link(path, label=title, icon=":material/arrow_forward:")
 
 
 def change_log(changes: pd.DataFrame) -> None:
