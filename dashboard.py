@@ -1,10 +1,14 @@
 """Entry point: page config, navigation and the data notice shared by every page."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from components import widgets
 
-st.set_page_config(page_title="Tren de Aragua tracker", page_icon=":material/train:", layout="wide")
+# A local icon: a :material: icon would make every browser fetch it from a font CDN.
+ICON = Path(__file__).resolve().parent / "static" / "favicon.png"
+st.set_page_config(page_title="Tren de Aragua tracker", page_icon=str(ICON), layout="wide")
 page = st.navigation(
     [
         st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True),

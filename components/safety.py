@@ -19,6 +19,13 @@ def escape_markdown(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
 
 
+def quote_markdown(quote: object) -> str:
+    """The source's exact words as an escaped markdown block quote, line breaks kept."""
+    text = "" if quote is None or (isinstance(quote, float) and pd.isna(quote)) else str(quote)
+    lines = text.splitlines() or [""]
+    return "\n".join(f"> {escape_markdown(line)}" if line.strip() else ">" for line in lines)
+
+
 def neutralise_formula(value: object) -> object:
     """Prefix a text cell that a spreadsheet would execute (=, +, -, @) with an apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_START):

@@ -8,7 +8,8 @@ BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK = (
 )
 GREY = "#767676"  # the lightest grey with 4.5:1 contrast on white
 INK = "#1a1a1a"
-FONT = "Source Sans Pro, Noto Sans, Helvetica, Arial, sans-serif"
+FONT = "Source Sans, Source Sans Pro, Noto Sans, Helvetica, Arial, sans-serif"  # Streamlit serves "Source Sans"
+PAPER = "#ffffff"
 
 EVENT_TYPE_COLORS = {
     "security_operation": BLUE,

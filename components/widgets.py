@@ -8,9 +8,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from components import labels, transforms
+from components import labels, timeline, transforms
 from components.datasets import load_state
-from components.safety import csv_download, escape_markdown
+from components.safety import csv_download, escape_markdown, quote_markdown
 
 MAX_ERRORS_SHOWN = 200
 
@@ -159,3 +159,75 @@ def sources_table(sources: pd.DataFrame) -> None:
         hide_index=True,
         column_config={"url": st.column_config.LinkColumn("link", display_text="open"), "via": "read via"},
     )
+
+
+def single_choice_filter(
+    label: str,
+    choices: dict[str, str],
+    key: str,
+    default: str | None = None,
+    segmented: bool = False,
+    placeholder: str = "Choose…",
+    link_default: bool = True,
+) -> str | None:
+    """One choice kept in the URL as ?key=<code>; an unknown code in a link falls back to default with a notice.
+
+    default None means nothing is chosen until the reader (or a link) chooses. A choice that the
+    filters or the data have since removed falls back to default too. link_default=False leaves a
+    fixed default out of the URL (a clean link); keep it when the default depends on the data.
+    """
+    codes = list(choices)
+    if not codes:
+        _write_param(key, [])  # a stale id would come back as a false "unknown link" notice
+        return None
+    if default is not None and default not in choices:
+        default = codes[0]
+    if key not in st.session_state:
+        wanted = st.query_params.get(key)
+        if wanted is not None and wanted not in choices:
+            _url_notice(key, [wanted])
+        st.session_state[key] = wanted if wanted in choices else default
+    elif st.session_state[key] not in choices:
+        st.session_state[key] = default
+    if segmented:
+        chosen = st.segmented_control(label, codes, key=key, format_func=choices.get, required=default is not None)
+    else:
+        chosen = st.selectbox(label, codes, key=key, format_func=choices.get, placeholder=placeholder)
+    _write_param(key, [] if chosen is None or (chosen == default and not link_default) else [chosen])
+    return chosen
+
+
+def quote_block(quote: str) -> None:
+    """The source's own words, as an escaped block quote."""
+    st.markdown(quote_markdown(quote))
+
+
+def facts_list(facts: Sequence[tuple[str, str]]) -> None:
+    """'Name: value' lines, the values escaped."""
+    st.markdown("  \n".join(f"**{escape_markdown(name)}:** {escape_markdown(text)}" for name, text in facts))
+
+
+def low_confidence_warning(confidence: object) -> None:
+    """A visible mark on a row the sources support only weakly."""
+    if confidence == "low":
+        st.warning(escape_markdown(labels.label("confidence", "low")), icon=":material/help:")
+
+
+def chart_with_data(key: str, figure, table: pd.DataFrame, notes: Sequence[str], source_ids: Sequence[str], sources: pd.DataFrame, config: dict, filename: str, alt: str | None = None) -> None:
+    """A chart, then its data table, CSV download and notes in an expander, then its sources."""
+    st.plotly_chart(figure, theme=None, config=config, key=f"{key}_chart", **({"alt": alt} if alt else {}))
+    with st.expander("Data table, notes and download", icon=":material/table:"):
+        st.dataframe(table, hide_index=True)
+        download_csv(table, filename, key=f"{key}_csv")
+        for note in notes:
+            st.markdown("- " + escape_markdown(note))
+    source_note(list(source_ids), sources)
+
+
+def related_events(related: pd.DataFrame) -> None:
+    """Events linked to a ruling, each with its status (allegation wording) and a link to it on the map."""
+    for event in related.itertuples():
+        st.markdown(f"{escape_markdown(event.title)}  \n{escape_markdown(event.date)} · **{escape_markdown(event.status)}**")
+        link = timeline.map_link_params(event.event_id)
+        if link is not None:
+            st.page_link(PAGES["map"][0], label="Show this event on the map", query_params=link, icon=":material/location_on:")

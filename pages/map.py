@@ -1,5 +1,78 @@
-"""Placeholder: this page is being built."""
+"""Where Tren de Aragua is reported, and what happened where: events on a map, with details, table and sources."""
 
 import streamlit as st
 
-st.title("map")
+from components import datasets, labels, maps, transforms, widgets
+from components.safety import escape_markdown
+
+LAST_CLICK_KEY = "map_last_click"  # the map click already applied, so the picker can change it afterwards
+
+
+def event_details(event, sources) -> None:
+    """The details panel of one event: facts with the status wording, summary, the source's words and citation."""
+    st.subheader(escape_markdown(event["title"]))
+    widgets.low_confidence_warning(event["confidence"])
+    widgets.facts_list(maps.event_facts(event))
+    st.markdown(escape_markdown(event["summary"]))
+    st.markdown("**What the source says:**")
+    widgets.quote_block(event["quote"])
+    widgets.source_note([event["source_id"]], sources)
+
+
+events = datasets.load_events()
+presence = datasets.load_presence()
+sources = datasets.load_sources()
+
+st.title("Map of events")
+st.markdown(
+    "Where Tren de Aragua is reported present, and dated events linked to it, each with its source. "
+    "People are alleged members unless a court convicted them: every event shows its status."
+)
+if events.empty:
+    st.info("There are no events to show yet.")
+    st.stop()
+
+options = maps.filter_options(events)
+first, last = maps.date_bounds(events)
+with st.sidebar:
+    st.header("Filter the map")
+    chosen_types = widgets.multiselect_filter("Event type", options["event_type"], key="map_type", format_func=lambda code: labels.label("event_type", code))
+    chosen_countries = widgets.multiselect_filter("Country", options["country"], key="map_country", format_func=labels.country_name)
+    chosen_statuses = widgets.multiselect_filter("Status", options["status"], key="map_status", format_func=lambda code: labels.label("event_status", code))
+    start, end = widgets.date_range_filter("Dates", first, last, key="map_dates") if first < last else (first, last)
+
+shown = maps.event_labels(transforms.filter_events(events, chosen_types, chosen_countries, chosen_statuses, start, end))
+st.caption(escape_markdown(maps.shown_caption(shown, len(events))))
+if shown.empty:
+    st.info("No event matches these filters. Clear a filter in the sidebar to see events again.", icon=":material/filter_alt_off:")
+    st.stop()
+
+st.markdown(maps.event_type_legend(shown), unsafe_allow_html=True)
+st.markdown(maps.presence_legend(presence), unsafe_allow_html=True)
+st.caption("Circle area grows with the number of people the source counts; paler circles are less certain.")
+
+map_column, details_column = st.columns([2, 1])
+with map_column:
+    deck = maps.events_map(shown, presence)
+    clicked = maps.selected_event_id(
+        st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="map_selection", height=560, alt=maps.map_alt(shown, presence))
+    )
+    widgets.source_note(shown["source_id"].unique(), sources, prefix="Event source")
+with details_column:
+    if clicked and clicked != st.session_state.get(LAST_CLICK_KEY):
+        st.session_state["map_event"] = clicked
+    st.session_state[LAST_CLICK_KEY] = clicked
+    chosen_event = widgets.single_choice_filter("Event details", maps.event_choices(shown), key="map_event", placeholder="Choose an event, or click a point on the map")
+    if chosen_event:
+        event_details(shown.set_index("event_id").loc[chosen_event], sources)
+    else:
+        st.caption("Click a point on the map, or choose an event above, to read what happened and who reported it.")
+
+st.subheader("The events on the map")
+table = maps.event_table(shown, sources)
+st.dataframe(table, hide_index=True, column_config={"Source link": st.column_config.LinkColumn("Source link", display_text="Open source")})
+widgets.download_csv(table, "tren-de-aragua-events.csv", key="map_download")
+
+with st.expander("Countries where Tren de Aragua is reported present"):
+    st.dataframe(maps.presence_table(presence, sources), hide_index=True)
+    widgets.source_note(presence["source_id"].unique(), sources, prefix="Presence source")

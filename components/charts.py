@@ -1,0 +1,709 @@
+"""Charts for the Figures page: tables in, plotly figures out, each with its title, source and as-of inside.
+
+Pure: no streamlit here. Every number drawn comes from the tables passed in; the only words
+typed here are titles, method notes and editorial choices (which rows a chart compares).
+Text from the data is HTML-escaped, because plotly renders a subset of HTML in every label.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import textwrap
+from collections.abc import Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components import labels, theme, transforms
+
+# Method notes that travel with the encounters chart (see data/README.md, "CBP encounters").
+ENCOUNTERS_DEFINITION = (
+    "Encounters count events, not people: one person caught twice is two encounters. "
+    "They include Title 42 expulsions (until May 2023)."
+)
+FISCAL_YEAR_NOTE = "US fiscal years run from October to September."
+ENCOUNTER_SERIES = ("cbp_venezuela_nationwide", "cbp_venezuela_southwest")
+PERIODS = {"month": "By month", "fiscal_year": "By fiscal year"}
+IMAGE_FORMATS = {"png": "PNG", "svg": "SVG"}
+
+# The encounters are at US borders, so the chart marks US designations, the proclamation and
+# the Supreme Court's rulings; sanctions and other countries' actions are on the rulings page.
+ANNOTATED_MILESTONE_KINDS = ("designation", "proclamation")
+ANNOTATED_MILESTONE_COUNTRY = "USA"
+ANNOTATED_COURT_LEVEL = "supreme"
+
+GANG_LINK_METRICS = ("us_migrants_possible_ties", "us_confirmed_members")
+# MPI counts foreign-born Venezuelans: the comparable base for a count of migrants.
+CONTEXT_POPULATION_ESTIMATOR = "Migration Policy Institute"
+PER = 10_000
+
+SERIES_COLORS = (theme.BLUE, theme.ORANGE, theme.VERMILLION, theme.GREEN, theme.PURPLE, theme.SKY, theme.BLACK)
+SERIES_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "star", "hexagon", "x")
+
+TITLE_SIZE, SUBTITLE_SIZE, TEXT_SIZE, FOOT_SIZE = 17, 12.5, 12, 10.5
+# Characters per line that fit a phone (375 px screen, about 340 px of chart).
+TITLE_WRAP, SUBTITLE_WRAP, FOOT_WRAP, LABEL_WRAP = 34, 50, 58, 52
+LINE_PX = {"title": 22, "subtitle": 17, "foot": 14}
+AXIS_PX = 36  # x tick labels and a little air under the plot
+AXIS_TITLE_PX = 18
+EDGE_PX = 12  # text starts this far from the chart's left edge
+NARROW_PLOT_PX = 270  # the plot's width on a phone: date marks are spread to not touch at this width
+ROW_PX = 54  # one estimate per row in the range charts
+LEGEND_WRAP = 40
+WHITE = theme.PAPER  # so exported PNGs are not transparent
+
+
+def text(value: object) -> str:
+    """Data text that plotly shows as typed (it renders a subset of HTML in labels)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return html.escape(str(value), quote=False)
+
+
+def _wrap(value: str, width: int) -> list[str]:
+    return textwrap.wrap(value, width=width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def short_date(start: object, precision: object) -> str:
+    """'2024', 'Oct 2024' or '23 Oct 2024': as precise as the source, short enough for a chart."""
+    if start is None or pd.isna(start):
+        return "undated"
+    start = pd.Timestamp(start)
+    month = transforms.MONTHS[start.month - 1][:3]
+    if precision == "year":
+        return f"{start.year}"
+    if precision == "month":
+        return f"{month} {start.year}"
+    return f"{start.day} {month} {start.year}"
+
+
+def plotted_at(start: object, precision: object) -> pd.Timestamp | None:
+    """Where a partial date sits on a time axis: mid-year for a year, mid-month for a month."""
+    if start is None or pd.isna(start):
+        return None
+    start = pd.Timestamp(start)
+    if precision == "year":
+        return start + pd.DateOffset(months=6)
+    if precision == "month":
+        return start + pd.DateOffset(days=14)
+    return start
+
+
+def source_line(source_ids: Iterable[str], sources: pd.DataFrame, prefix: str = "Source") -> str:
+    """'Source: Publisher (date); Other (n.d.)' for the cited sources, one entry per publisher (plain text)."""
+    cited = sources.set_index("source_id").reindex(list(dict.fromkeys(source_ids))).dropna(subset=["publisher"])
+    entries = []
+    for publisher, rows in cited.groupby("publisher", sort=False):
+        dates = list(dict.fromkeys(short_date(row["published"], row["published_precision"]) for _, row in rows.iterrows() if not pd.isna(row["published"])))
+        if len(dates) < len(rows):
+            dates.append("n.d.")
+        entries.append(f"{publisher} ({'; '.join(dates)})")
+    label = prefix if len(entries) == 1 else f"{prefix}s"
+    return f"{label}: " + "; ".join(entries) if entries else ""
+
+
+def as_of_line(starts: pd.Series, precisions: pd.Series, what: str = "") -> str:
+    """'As of Oct 2024' from the latest dated row, saying how many rows are undated (plain text)."""
+    dated = starts.notna()
+    if not dated.any():
+        return "As of: undated"
+    latest = starts[dated].idxmax()
+    line = f"As of {short_date(starts[latest], precisions[latest])}"
+    if what:
+        line += f" ({what})"
+    undated = int((~dated).sum())
+    if undated:
+        line += f"; {undated} undated"
+    return line
+
+
+def chart_config(filename: str, image_format: str = "png") -> dict:
+    """The modebar for journalists: camera button saves PNG (2x) or SVG under a descriptive filename."""
+    return {
+        "displaylogo": False,
+        "responsive": True,
+        "toImageButtonOptions": {"format": image_format, "filename": filename, "scale": 2 if image_format == "png" else 1},
+        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    }
+
+
+def _footer(figure: go.Figure, lines: list[tuple[str, str]], top_px: int, left_px: int) -> int:
+    """Footnotes under the plot, each a named paper annotation placed in pixels; returns their height."""
+    offset = top_px
+    for name, line in lines:
+        wrapped = [text(part) for part in _wrap(line, FOOT_WRAP)]
+        figure.add_annotation(
+            name=name, text="<br>".join(wrapped), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+            xshift=EDGE_PX - left_px, yshift=-offset, showarrow=False, align="left", font={"size": FOOT_SIZE, "color": theme.GREY},
+        )
+        offset += len(wrapped) * LINE_PX["foot"] + 4
+    return offset - top_px
+
+
+def _frame(
+    figure: go.Figure,
+    *,
+    title: str,
+    subtitle: str,
+    notes: list[tuple[str, str]],
+    plot_px: int,
+    legend_rows: int = 0,
+    left_px: int = 56,
+    axis_title: bool = False,
+    extra_top_px: int = 0,
+) -> go.Figure:
+    """Title, subtitle, legend and footnotes around a plot of plot_px pixels, laid out to read at 375 px."""
+    title_lines = _wrap(title, TITLE_WRAP)
+    subtitle_lines = _wrap(subtitle, SUBTITLE_WRAP)
+    top = 14 + len(title_lines) * LINE_PX["title"] + len(subtitle_lines) * LINE_PX["subtitle"] + 16 + extra_top_px
+    axis_px = AXIS_PX + (AXIS_TITLE_PX if axis_title else 0)
+    legend_px = legend_rows * 19 + (8 if legend_rows else 0)
+    footer_px = _footer(figure, notes, axis_px + legend_px, left_px)
+    bottom = axis_px + legend_px + footer_px + 10
+    height = top + plot_px + bottom
+    grid = "rgba({}, {}, {}, 0.25)".format(*theme.rgb(theme.GREY)[:3])
+    figure.update_layout(
+        title={
+            "text": "<b>" + "<br>".join(text(line) for line in title_lines) + "</b>",
+            "subtitle": {"text": "<br>".join(text(line) for line in subtitle_lines), "font": {"size": SUBTITLE_SIZE, "color": theme.GREY}},
+            "x": 0, "xref": "container", "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 14, "l": EDGE_PX},
+            "font": {"size": TITLE_SIZE, "color": theme.INK},
+        },
+        font={"family": theme.FONT, "size": TEXT_SIZE, "color": theme.INK},
+        paper_bgcolor=WHITE,
+        plot_bgcolor=WHITE,
+        height=height,
+        margin={"t": top, "b": bottom, "l": left_px, "r": 16, "autoexpand": False},
+        showlegend=legend_rows > 0,
+        legend={
+            "orientation": "v", "yref": "container", "y": (footer_px + legend_px + 10) / height, "yanchor": "top",
+            "x": 0, "xref": "container", "xanchor": "left", "font": {"size": TEXT_SIZE}, "bgcolor": "rgba(0, 0, 0, 0)",
+        },
+        hoverlabel={"font": {"family": theme.FONT}, "align": "left"},
+    )
+    figure.update_xaxes(gridcolor=grid, zeroline=False, linecolor=theme.GREY, tickfont={"size": TEXT_SIZE - 1}, automargin=False)
+    figure.update_yaxes(gridcolor=grid, zeroline=False, tickfont={"size": TEXT_SIZE - 1}, automargin=False)
+    return figure
+
+
+def _status_words(row: pd.Series) -> str:
+    words = [labels.label("figure_status", row["status"]), labels.label("confidence", row["confidence"])]
+    if row.get("computed"):
+        words.append("derived by arithmetic, not printed by the source")
+    return " · ".join(words)
+
+
+def _hover(row: pd.Series, sources: pd.DataFrame) -> str:
+    """Hover text of a figures row: label, value, date, estimator, status, source (escaped)."""
+    publisher = sources.set_index("source_id")["publisher"].get(row["source_id"], row["source_id"])
+    parts = [
+        f"<b>{text(row['label'])}</b>",
+        text(transforms.figure_value_label(row)) + f" {text(row['unit'])}",
+        f"As of {text(short_date(row['as_of'], row['as_of_precision']))}",
+        f"By {text(row['estimator'])}",
+        text(_status_words(row)),
+        f"Source: {text(publisher)}",
+    ]
+    return "<br>".join(parts)
+
+
+def figure_rows(figures: pd.DataFrame, metrics: Iterable[str]) -> pd.DataFrame:
+    """The figures of the given metrics, largest first, as the range charts draw them."""
+    rows = figures[figures["metric"].isin(list(metrics))].copy()
+    rows["_size"] = rows["value"].fillna(rows["high"]).fillna(rows["low"])
+    rows = rows.sort_values(["_size", "as_of", "figure_id"], ascending=[False, False, True], kind="stable", na_position="last")
+    return rows.drop(columns="_size").reset_index(drop=True)
+
+
+def membership_rows(figures: pd.DataFrame) -> pd.DataFrame:
+    """Every membership estimate, one row per estimator's statement."""
+    return figure_rows(figures, ["membership"])
+
+
+def profit_rows(figures: pd.DataFrame) -> pd.DataFrame:
+    """Every estimate of annual profits."""
+    return figure_rows(figures, ["annual_profits_usd"])
+
+
+def estimate_label(row: pd.Series) -> str:
+    """Who says it and when, with the marks a reader needs: derived, low confidence (plain text)."""
+    label = f"{row['estimator']} · {short_date(row['as_of'], row['as_of_precision'])}"
+    if row.get("computed"):
+        label += " · derived"
+    if row["confidence"] == "low":
+        label += " · low confidence"
+    return label
+
+
+def estimate_shape(row: pd.Series) -> str:
+    """How a figure is drawn: 'range' (low to high), 'more_than' (a lower bound), 'up_to' or 'point'."""
+    has = lambda number: not pd.isna(number)  # noqa: E731
+    if has(row["low"]) and has(row["high"]) and row["low"] != row["high"]:
+        return "range"
+    if has(row["low"]) and not has(row["high"]) and (not has(row["value"]) or row["value"] == row["low"]):
+        return "more_than"
+    if has(row["high"]) and not has(row["low"]) and (not has(row["value"]) or row["value"] == row["high"]):
+        return "up_to"
+    return "point"
+
+
+def estimate_points(row: pd.Series) -> list[float]:
+    """The x values a figure is drawn with: its bounds for a range (and its value between them), else its value."""
+    shape = estimate_shape(row)
+    if shape == "range":
+        return [row["low"], row["high"]] if pd.isna(row["value"]) else [row["low"], row["value"], row["high"]]
+    if shape == "more_than":
+        return [row["low"]]
+    if shape == "up_to":
+        return [row["high"]]
+    return [row["low"] if pd.isna(row["value"]) else row["value"]]
+
+
+def _value_text(row: pd.Series) -> str:
+    words = transforms.figure_value_label(row)
+    if row.get("computed"):
+        words += " (derived)"
+    return words
+
+
+def estimate_ranges(
+    rows: pd.DataFrame,
+    sources: pd.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    axis_title: str,
+    tickformat: str = ",",
+) -> go.Figure:
+    """One row per estimate, its estimator named: dots for stated values, bars for ranges, arrows for 'more than'.
+
+    Derived values are diamonds and low-confidence ones are hollow, each also said in words.
+    """
+    figure = go.Figure()
+    positions = list(range(len(rows)))[::-1]  # first row on top
+    ends = pd.concat([rows["value"], rows["low"], rows["high"]]).dropna()
+    axis_max = float(ends.max()) * 1.35 if len(ends) else 1.0
+    arrow = axis_max * 0.12  # a "more than" arrow points past its bound, not to a value
+    for y, (_, row) in zip(positions, rows.iterrows()):
+        shape = estimate_shape(row)
+        hollow = row["confidence"] == "low"
+        symbol = "diamond" if row.get("computed") else "circle"
+        color = theme.GREY if hollow else theme.BLUE
+        marker = {"size": 13, "color": color, "symbol": symbol + ("-open" if hollow else ""), "line": {"width": 2, "color": color}}
+        points = estimate_points(row)
+        if shape == "range":  # bar ends, and a dot for a value the source gives inside its range
+            xs, symbols, mode = points, ["line-ns"] + [marker["symbol"]] * (len(points) - 2) + ["line-ns"], "lines+markers"
+        elif shape == "more_than":
+            xs, symbols, mode = [points[0], points[0] + arrow], [marker["symbol"], "triangle-right"], "lines+markers"
+        elif shape == "up_to":
+            xs, symbols, mode = [max(0.0, points[0] - arrow), points[0]], ["triangle-left", marker["symbol"]], "lines+markers"
+        else:
+            xs, symbols, mode = points, [marker["symbol"]], "markers"
+        figure.add_trace(
+            go.Scatter(
+                x=xs, y=[y] * len(xs), mode=mode, name=text(estimate_label(row)),
+                meta={"figure_id": row["figure_id"], "shape": shape, "value": None if pd.isna(row["value"]) else float(row["value"]),
+                      "low": None if pd.isna(row["low"]) else float(row["low"]), "high": None if pd.isna(row["high"]) else float(row["high"]),
+                      "confidence": str(row["confidence"]), "computed": bool(row["computed"])},
+                marker={**marker, "symbol": symbols},
+                line={"color": color, "width": 9 if shape == "range" else 2, "dash": "solid" if shape == "range" else "dot"},
+                hovertext=[_hover(row, sources)] * len(xs), hoverinfo="text", showlegend=False,
+            )
+        )
+        figure.add_annotation(  # the row's label sits above its marker, so long names fit a phone
+            name="estimate_label", text="<br>".join(text(part) for part in _wrap(estimate_label(row), LABEL_WRAP)),
+            xref="paper", x=0, y=y, yshift=12, xanchor="left", yanchor="bottom", showarrow=False, align="left",
+            font={"size": TEXT_SIZE, "color": theme.GREY if hollow else theme.INK},
+        )
+        # Right of the mark when there is room, else left of it, so the words stay inside a phone's width.
+        right = min(xs) < axis_max * 0.45
+        figure.add_annotation(
+            name="value_label", text=text(_value_text(row)), x=max(xs) if right else min(xs), y=y, xanchor="left" if right else "right",
+            xshift=10 if right else -12, showarrow=False, font={"size": TEXT_SIZE, "color": theme.INK},
+        )
+    shapes = {estimate_shape(row) for _, row in rows.iterrows()}
+    key = [
+        words for words, shown in (
+            ("Hollow: low confidence (unattributed or second-hand).", (rows["confidence"] == "low").any()),
+            ("Diamond: derived by arithmetic from the source's words.", rows["computed"].astype(bool).any()),
+            ("Arrow: a 'more than' figure, a lower bound.", "more_than" in shapes),
+        ) if shown
+    ]
+    notes = [("note", " ".join(key))] if key else []
+    notes += [("source", source_line(rows["source_id"], sources)), ("as_of", as_of_line(rows["as_of"], rows["as_of_precision"], "latest dated estimate"))]
+    _frame(figure, title=title, subtitle=subtitle, notes=notes, plot_px=max(1, len(rows)) * ROW_PX + 10, left_px=16, axis_title=True)
+    figure.update_xaxes(title={"text": axis_title, "font": {"size": TEXT_SIZE - 1, "color": theme.GREY}}, range=[0, axis_max], tickformat=tickformat, rangemode="tozero")
+    figure.update_yaxes(range=[-0.6, len(rows) - 0.1], showticklabels=False, showgrid=True, tickvals=positions, fixedrange=True)
+    return figure
+
+
+def membership_estimates(figures: pd.DataFrame, sources: pd.DataFrame) -> go.Figure:
+    """Membership estimates side by side, by estimator: never one 'true' number."""
+    return estimate_ranges(
+        membership_rows(figures), sources,
+        title="How many members does Tren de Aragua have?",
+        subtitle="Every published estimate, by who made it. They disagree, and none is the true number.",
+        axis_title="members",
+    )
+
+
+def profit_estimates(figures: pd.DataFrame, sources: pd.DataFrame) -> go.Figure:
+    """Estimates of the gang's annual profits, as ranges."""
+    return estimate_ranges(
+        profit_rows(figures), sources,
+        title="How much does it make a year?",
+        subtitle="Estimated annual profits in US dollars, as ranges where the source gives one.",
+        axis_title="US dollars per year", tickformat="$~s",
+    )
+
+
+def population_definition(row: pd.Series) -> str:
+    """What a population figure counts, read from its label: 'origin' and census counts include people born in the US."""
+    words = f"{row['label']} {row['estimator']}".lower()
+    if "origin" in words:
+        return "Venezuelan origin, incl. US-born"
+    if "census" in words:
+        return "Census count, not only foreign-born"
+    if "foreign-born" in words or "immigrant" in words:
+        return "foreign-born"
+    return ""
+
+
+def population_rows(figures: pd.DataFrame) -> pd.DataFrame:
+    """Estimates of Venezuelans in the US, each with its series: estimator and definition (never mixed in one line)."""
+    rows = figures[figures["metric"] == "venezuelan_population_us"].copy()
+    # "Migration Policy Institute, per BBC News" is MPI's number: the series is the organisation's.
+    rows["organisation"] = rows["estimator"].str.split(",").str[0].str.strip()
+    rows["definition"] = [population_definition(row) for _, row in rows.iterrows()]
+    for organisation, group in rows.groupby("organisation"):
+        # A row whose words do not say (a news report's paraphrase) takes its organisation's only definition.
+        known = set(group["definition"]) - {""}
+        rows.loc[(rows["organisation"] == organisation) & (rows["definition"] == ""), "definition"] = known.pop() if len(known) == 1 else "definition not stated"
+    rows["series"] = rows["organisation"] + ": " + rows["definition"]
+    return rows.sort_values(["series", "as_of", "figure_id"], kind="stable").reset_index(drop=True)
+
+
+def population_over_time(figures: pd.DataFrame, sources: pd.DataFrame) -> go.Figure:
+    """Venezuelans in the US over time: one marker series per estimator and definition, not joined."""
+    rows = population_rows(figures)
+    figure = go.Figure()
+    for number, (series, group) in enumerate(rows.groupby("series", sort=True)):
+        low = (group["confidence"] == "low").tolist()
+        symbol = SERIES_SYMBOLS[number % len(SERIES_SYMBOLS)]
+        color = SERIES_COLORS[number % len(SERIES_COLORS)]
+        marks = [" · ".join(word for word, on in (("derived", computed), ("low confidence", is_low)) if on) for computed, is_low in zip(group["computed"], low)]
+        figure.add_trace(
+            go.Scatter(
+                x=[plotted_at(start, precision) for start, precision in zip(group["as_of"], group["as_of_precision"])],
+                y=group["value"].tolist(), mode="markers+text", name="<br>".join(text(part) for part in _wrap(series, LEGEND_WRAP)),
+                meta={"figure_ids": group["figure_id"].tolist(), "low_confidence": low},
+                marker={"size": 11, "color": color, "symbol": [symbol + ("-open" if is_low else "") for is_low in low], "line": {"width": 2, "color": color}},
+                text=[text(mark) for mark in marks], textposition="middle left", textfont={"size": TEXT_SIZE - 1, "color": theme.GREY},
+                hovertext=[_hover(row, sources) for _, row in group.iterrows()], hoverinfo="text",
+            )
+        )
+    notes = [
+        ("note", "Different definitions are separate series and are not joined: 'origin' and Census counts include people born in the US; MPI and Pew count foreign-born people with different methods. Hollow: low confidence."),
+        ("source", source_line(rows["source_id"], sources)),
+        ("as_of", as_of_line(rows["as_of"], rows["as_of_precision"], "latest estimate")),
+    ]
+    _frame(
+        figure, title="How many Venezuelans live in the US?",
+        subtitle="Number of people, by year and by who estimated it. Definitions differ, so the series are not joined.",
+        notes=notes, plot_px=300, legend_rows=sum(len(_wrap(series, LEGEND_WRAP)) for series in rows["series"].unique()), axis_title=False,
+    )
+    figure.update_yaxes(tickformat="~s", rangemode="tozero")
+    figure.update_xaxes(type="date", dtick="M60", tickformat="%Y")
+    return figure
+
+
+def encounter_rows(series: pd.DataFrame, period_kind: str) -> pd.DataFrame:
+    """CBP encounters of Venezuelan nationals, nationwide and at the Southwest border, for month or fiscal_year."""
+    rows = series[series["series_id"].isin(ENCOUNTER_SERIES) & (series["period_kind"] == period_kind)]
+    order = {series_id: position for position, series_id in enumerate(ENCOUNTER_SERIES)}
+    rows = rows.assign(_order=rows["series_id"].astype(str).map(order))
+    return rows.sort_values(["_order", "period_start"], kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def annotation_dates(milestones: pd.DataFrame, rulings: pd.DataFrame) -> pd.DataFrame:
+    """The dates the encounters chart marks, oldest first and numbered: US designations, the proclamation, Supreme Court rulings."""
+    chosen = milestones[milestones["kind"].isin(ANNOTATED_MILESTONE_KINDS) & (milestones["country"] == ANNOTATED_MILESTONE_COUNTRY)]
+    marks = pd.DataFrame(
+        {
+            "date": chosen["date"], "date_precision": chosen["date_precision"].astype(str),
+            "what": [str(kind).replace("_", " ").capitalize() for kind in chosen["kind"]],
+            "label": chosen["title"], "record_id": chosen["milestone_id"], "source_id": chosen["source_id"],
+        }
+    )
+    court = rulings[rulings["court_level"] == ANNOTATED_COURT_LEVEL]
+    decisions = pd.DataFrame(
+        {
+            "date": court["date"], "date_precision": court["date_precision"].astype(str),
+            "what": labels.label("court_level", ANNOTATED_COURT_LEVEL),
+            "label": labels.label("court_level", ANNOTATED_COURT_LEVEL) + ": " + court["case_name"].astype(str),
+            "record_id": court["ruling_id"], "source_id": court["source_id"],
+        }
+    )
+    dates = pd.concat([marks, decisions], ignore_index=True).dropna(subset=["date"])
+    dates = dates.sort_values(["date", "record_id"], kind="stable").reset_index(drop=True)
+    dates.insert(0, "number", range(1, len(dates) + 1))
+    dates["date_label"] = [short_date(day, precision) for day, precision in zip(dates["date"], dates["date_precision"])]
+    return dates
+
+
+def encounter_span(rows: pd.DataFrame, period_kind: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The time axis of the encounters chart: the months drawn (with a little air) or the whole fiscal years."""
+    if rows.empty:
+        return None
+    if period_kind == "month":
+        return rows["period_start"].min() - pd.Timedelta(days=20), rows["period_start"].max() + pd.Timedelta(days=20)
+    return rows["period_start"].min(), rows["period_end"].max()
+
+
+def marked_dates(series: pd.DataFrame, milestones: pd.DataFrame, rulings: pd.DataFrame, period_kind: str) -> pd.DataFrame:
+    """The dates the encounters chart marks in the chosen view (those inside its time axis), numbered as drawn."""
+    span = encounter_span(encounter_rows(series, period_kind), period_kind)
+    dates = annotation_dates(milestones, rulings)
+    if span is None:
+        return dates.iloc[0:0]
+    dates = dates[(dates["date"] >= span[0]) & (dates["date"] <= span[1])].reset_index(drop=True)
+    dates["number"] = range(1, len(dates) + 1)
+    return dates
+
+
+def spread(wanted: list[float], gap: float, width: float) -> list[float]:
+    """Label positions (sorted input) moved apart to be at least gap apart within [gap/2, width - gap/2]."""
+    placed: list[float] = []
+    for position in wanted:  # push right past the previous label
+        placed.append(max(position, placed[-1] + gap) if placed else max(position, gap / 2))
+    for index in range(len(placed) - 1, -1, -1):  # then pull back inside the right edge
+        limit = width - gap / 2 if index == len(placed) - 1 else placed[index + 1] - gap
+        placed[index] = min(placed[index], limit)
+    return placed
+
+
+def fiscal_year_coverage(row: pd.Series, months: pd.DataFrame) -> str:
+    """'October to November 2025': the months a partial fiscal year holds, from the monthly rows."""
+    inside = months[(months["series_id"] == row["series_id"]) & (months["period_start"] >= row["period_start"]) & (months["period_start"] <= row["period_end"])]
+    if inside.empty:
+        return ""
+    first, last = inside["period_start"].min(), inside["period_start"].max()
+    first_label = transforms.MONTHS[first.month - 1] + ("" if first.year == last.year else f" {first.year}")
+    return f"{first_label} to {transforms.MONTHS[last.month - 1]} {last.year}" if first != last else f"{transforms.MONTHS[last.month - 1]} {last.year}"
+
+
+def encounters(
+    series: pd.DataFrame,
+    milestones: pd.DataFrame,
+    rulings: pd.DataFrame,
+    sources: pd.DataFrame,
+    period_kind: str = "month",
+) -> go.Figure:
+    """CBP encounters of Venezuelan nationals by month (lines) or fiscal year (bars), nationwide and Southwest, with policy dates."""
+    rows = encounter_rows(series, period_kind)
+    months = encounter_rows(series, "month")
+    shown = marked_dates(series, milestones, rulings, period_kind)
+    span = encounter_span(rows, period_kind)
+    figure = go.Figure()
+    colors = dict(zip(ENCOUNTER_SERIES, (theme.BLUE, theme.ORANGE)))
+    partial_notes = []
+    for series_id, group in rows.groupby(rows["series_id"].astype(str), sort=False):
+        name = text(group["geography"].iloc[0])
+        hover = [f"<b>{name}</b><br>{text(period)}: {value:,} encounters" + ("" if complete else " (partial period)") for period, value, complete in zip(group["period"], group["value"], group["period_complete"])]
+        meta = {"series_id": series_id, "periods": group["period"].tolist(), "period_complete": group["period_complete"].tolist()}
+        if period_kind == "month":
+            figure.add_trace(go.Scatter(
+                x=group["period_start"], y=group["value"], mode="lines", name=name, meta=meta,
+                line={"color": colors.get(series_id, theme.GREY), "width": 2.5}, hovertext=hover, hoverinfo="text",
+            ))
+        else:
+            complete = group["period_complete"].tolist()
+            middle = group["period_start"] + (group["period_end"] - group["period_start"]) / 2
+            figure.add_trace(go.Bar(
+                x=middle.dt.floor("D"), y=group["value"], name=name, meta=meta,
+                marker={"color": colors.get(series_id, theme.GREY), "opacity": 1, "line": {"color": colors.get(series_id, theme.GREY), "width": 1.5},
+                        "pattern": {"shape": ["" if done else "/" for done in complete], "fgcolor": WHITE, "solidity": 0.5}},
+                hovertext=hover, hoverinfo="text",
+            ))
+            for _, row in group[~group["period_complete"]].iterrows():
+                coverage = fiscal_year_coverage(row, months)
+                partial_notes.append(f"{row['period']} is partial" + (f": {coverage} only" if coverage else ""))
+    partial_notes = list(dict.fromkeys(partial_notes))
+    if period_kind == "fiscal_year":
+        for _, row in rows[~rows["period_complete"]].drop_duplicates("period").iterrows():
+            top = rows.loc[rows["period"] == row["period"], "value"].max()
+            figure.add_annotation(  # words as well as the hatching: a partial year's bars are tiny
+                name="partial_mark", text="partial*", x=(row["period_start"] + (row["period_end"] - row["period_start"]) / 2).floor("D"),
+                y=top, yanchor="bottom", xanchor="center", yshift=4, showarrow=False, font={"size": TEXT_SIZE - 1, "color": theme.GREY},
+            )
+    if period_kind == "fiscal_year" and len(rows):
+        ticks = rows.drop_duplicates("period").sort_values("period_start")
+        middle = ticks["period_start"] + (ticks["period_end"] - ticks["period_start"]) / 2
+        figure.update_xaxes(
+            # "FY" over the year keeps seven labels readable on a phone without turning them.
+            tickvals=middle.dt.floor("D"), ticktext=[text(period).replace("FY", "FY<br>", 1) + ("" if done else "*") for period, done in zip(ticks["period"], ticks["period_complete"])],
+            tickangle=0,
+        )
+    elif len(rows):
+        figure.update_xaxes(tickformat="%Y", dtick="M12")
+    if span is not None:
+        figure.update_xaxes(range=list(span))
+    lo, hi = span if span is not None else (None, None)
+    # Numbered marks in one row above the plot, moved apart where dates are close and tied to their
+    # date by a short line: spread for a phone's width, they only get further apart on a wider screen.
+    wanted = [(day - lo) / (hi - lo) * NARROW_PLOT_PX for day in shown["date"]] if lo is not None else []
+    gap = 8 * len(str(len(shown))) + 10
+    for (_, mark), position, goal in zip(shown.iterrows(), spread(wanted, gap, NARROW_PLOT_PX), wanted):
+        figure.add_shape(type="line", x0=mark["date"], x1=mark["date"], xref="x", yref="paper", y0=0, y1=1, line={"color": theme.GREY, "width": 1, "dash": "dot"}, layer="below", name=f"date_{mark['number']}")
+        figure.add_annotation(
+            name="date_mark", text=f"<b>{mark['number']}</b>", x=mark["date"], xref="x", yref="paper", y=1, ax=position - goal, ay=-22, axref="pixel", ayref="pixel",
+            showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor=theme.GREY, standoff=0,
+            bgcolor=WHITE, bordercolor=theme.INK, borderwidth=1, borderpad=1, font={"size": TEXT_SIZE - 2, "color": theme.INK},
+            hovertext=text(f"{mark['date_label']}: {mark['label']}"),
+        )
+    key = "; ".join(f"{mark['number']} {mark['date_label']}: {mark['label']}" for _, mark in shown.iterrows())
+    notes = [("definition", ENCOUNTERS_DEFINITION)]
+    if period_kind == "fiscal_year":
+        notes.append(("note", FISCAL_YEAR_NOTE + " " + " ".join(f"* {note}." for note in partial_notes)))
+    if key:
+        notes.append(("dates", f"Dates marked: {key}."))
+    notes.append(("source", source_line(list(rows["source_id"]) + list(shown["source_id"]), sources)))
+    latest = months if len(months) else rows
+    notes.append(("as_of", f"As of {short_date(latest['period_start'].max(), 'month')} (latest month in the data)" if len(latest) else "As of: no data"))
+    _frame(
+        figure,
+        title="How many Venezuelans did US border agents encounter?",
+        subtitle=("Monthly" if period_kind == "month" else "Per fiscal year") + " CBP encounters of Venezuelan nationals, nationwide and at the Southwest land border.",
+        notes=notes, plot_px=300, legend_rows=rows["series_id"].nunique(), left_px=48, extra_top_px=34 if len(shown) else 0,
+    )
+    figure.update_yaxes(tickformat="~s", range=[0, float(rows["value"].max()) * 1.08 if len(rows) else 1], title=None)
+    figure.update_xaxes(type="date")
+    figure.update_layout(barmode="group", bargap=0.25, hovermode="closest")
+    return figure
+
+
+def gang_link_rows(figures: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series | None]:
+    """DHS's gang-linked counts for the whole US and the population they are compared with (MPI's latest)."""
+    population = figures[(figures["metric"] == "venezuelan_population_us") & (figures["estimator"] == CONTEXT_POPULATION_ESTIMATOR) & figures["value"].notna()]
+    base = population.sort_values(["as_of", "figure_id"], ascending=[False, True], kind="stable").iloc[0] if len(population) else None
+    rows = figures[figures["metric"].isin(GANG_LINK_METRICS)]
+    if base is not None:  # a city's count (Chicago) does not compare with a national population
+        rows = rows[rows["geography"] == base["geography"]]
+    rows = figure_rows(rows, GANG_LINK_METRICS)
+    if base is not None:
+        rows["per_10000"] = rows["value"].fillna(rows["low"]) / base["value"] * PER
+    return rows, base
+
+
+def per_10000_label(row: pd.Series) -> str:
+    """'about 8 in 10,000': our arithmetic, with 'at least' for a 'more than' figure."""
+    if pd.isna(row.get("per_10000")):
+        return ""
+    share = row["per_10000"]
+    if round(share) < 1:
+        return f"fewer than 1 in {PER:,}"
+    more = " or more" if estimate_shape(row) == "more_than" else ""
+    return f"about {round(share):,}{more} in {PER:,}"
+
+
+def gang_link_table(figures: pd.DataFrame) -> pd.DataFrame:
+    """Every row the context chart draws: the population base first, then DHS's counts with their ratio."""
+    rows, base = gang_link_rows(figures)
+    if base is None:
+        return rows
+    base_row = base.to_frame().T.assign(per_10000=float(PER))
+    return pd.concat([base_row, rows], ignore_index=True).astype({"value": float, "low": float, "high": float})
+
+
+def gang_links_in_context(figures: pd.DataFrame, sources: pd.DataFrame) -> go.Figure:
+    """DHS's counts of migrants with possible gang ties beside the Venezuelan population (log scale), with 'N in 10,000'."""
+    table = gang_link_table(figures)
+    figure = go.Figure()
+    positions = list(range(len(table)))[::-1]
+    for y, (index, row) in zip(positions, table.iterrows()):
+        is_base = index == 0 and row["metric"] == "venezuelan_population_us"
+        value = row["value"] if not pd.isna(row["value"]) else row["low"]
+        hollow = row["confidence"] == "low"
+        color = theme.GREY if is_base else theme.VERMILLION
+        note = "" if is_base else per_10000_label(row)
+        figure.add_trace(go.Bar(
+            x=[value], y=[y], orientation="h", name=text(row["label"]), width=0.42, showlegend=False,
+            meta={"figure_id": row["figure_id"], "value": float(value), "per_10000": None if pd.isna(row.get("per_10000")) else float(row["per_10000"])},
+            marker={"color": WHITE if hollow else color, "line": {"color": color, "width": 2}},
+            hovertext=[_hover(row, sources) + (f"<br>{text(note)} (our arithmetic)" if note else "")], hoverinfo="text",
+        ))
+        label = f"{row['label']} · {short_date(row['as_of'], row['as_of_precision'])}" + (" · low confidence" if hollow else "")
+        figure.add_annotation(
+            name="estimate_label", text="<br>".join(text(part) for part in _wrap(label, LABEL_WRAP)), xref="paper", x=0, y=y, yshift=12,
+            xanchor="left", yanchor="bottom", showarrow=False, align="left", font={"size": TEXT_SIZE, "color": theme.INK},
+        )
+        figure.add_annotation(
+            name="value_label", text=text(transforms.figure_value_label(row) + (f" · {note}" if note else "")), x=math.log10(value), y=y,
+            xanchor="left", xshift=6, showarrow=False, font={"size": TEXT_SIZE, "color": theme.INK},
+        )
+    rows, base = gang_link_rows(figures)
+    notes = [("note", "Log scale: each gridline is ten times the one before. DHS's 'possible ties' are not findings of membership.")]
+    if base is not None:
+        notes.append(("note", f"'In 10,000' is our arithmetic: each count divided by {base['estimator']}'s {transforms.number_label(base['value'])} ({short_date(base['as_of'], base['as_of_precision'])}). The counts and the population come from different sources and dates."))
+    notes.append(("source", source_line(table["source_id"], sources)))
+    notes.append(("as_of", as_of_line(rows["as_of"], rows["as_of_precision"], "DHS figures") + (f"; population {short_date(base['as_of'], base['as_of_precision'])}" if base is not None else "")))
+    _frame(
+        figure, title="How many migrants does DHS link to the gang?",
+        subtitle="DHS's counts beside the number of Venezuelan immigrants in the US.",
+        notes=notes, plot_px=max(1, len(table)) * (ROW_PX + 14) + 10, left_px=16, axis_title=True,
+    )
+    values = table["value"].fillna(table["low"]).dropna()
+    low_end = math.floor(math.log10(values.min())) - 0.3 if len(values) else 0
+    high_end = math.log10(values.max()) + 1.3 if len(values) else 1
+    figure.update_xaxes(type="log", range=[low_end, high_end], dtick=1, tickformat="~s", title={"text": "people (log scale)", "font": {"size": TEXT_SIZE - 1, "color": theme.GREY}})
+    figure.update_yaxes(range=[-0.6, len(table) - 0.1], showticklabels=False, showgrid=False, fixedrange=True)
+    return figure
+
+
+def figure_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The drawn figures as a reader's table: dates as precise as their sources, labels for codes."""
+    columns = {"estimator": "estimator", "label": "label", "value": "value", "low": "low", "high": "high", "unit": "unit"}
+    table = rows[list(columns)].rename(columns=columns)
+    table.insert(table.columns.get_loc("unit") + 1, "as_of", [transforms.date_label(start, precision) if not pd.isna(start) else "undated" for start, precision in zip(rows["as_of"], rows["as_of_precision"])])
+    for extra in ("series", "per_10000"):
+        if extra in rows:
+            table[extra] = rows[extra].to_numpy()
+    table["geography"] = rows["geography"].to_numpy()
+    table["status"] = [labels.label("figure_status", code) for code in rows["status"]]
+    table["confidence"] = [labels.label("confidence", code) for code in rows["confidence"]]
+    table["computed"] = rows["computed"].astype(bool).to_numpy()
+    for column in ("source_id", "quote", "notes", "figure_id"):
+        table[column] = rows[column].to_numpy()
+    return table.reset_index(drop=True)
+
+
+def encounter_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The drawn encounter counts as a table."""
+    return rows[["geography", "period", "value", "unit", "period_complete", "source_id", "notes", "series_id"]].astype({"series_id": str}).reset_index(drop=True)
+
+
+def dates_table(dates: pd.DataFrame) -> pd.DataFrame:
+    """The dates marked on the encounters chart, with the number shown on the chart."""
+    return dates[["number", "date_label", "what", "label", "source_id", "record_id"]].rename(columns={"date_label": "date"})
+
+
+def describe(figure: go.Figure) -> str:
+    """The figure's title and subtitle as plain text: the chart's alt text."""
+    parts = [figure.layout.title.text or "", figure.layout.title.subtitle.text or ""]
+    words = " ".join(html.unescape(part.replace("<br>", " ").replace("<b>", "").replace("</b>", "")) for part in parts)
+    return " ".join(words.split())
+
+
+def table_notes(table: pd.DataFrame, label_column: str) -> list[str]:
+    """Each distinct note once, prefixed by the rows it applies to unless it applies to all (plain text)."""
+    notes = table.dropna(subset=["notes"])
+    notes = notes[notes["notes"].astype(str).str.strip() != ""]
+    lines = []
+    for note, group in notes.groupby("notes", sort=False):
+        if len(group) == len(table):
+            lines.append(str(note))
+        else:
+            names = list(dict.fromkeys(group[label_column].astype(str)))
+            lines.append(f"{', '.join(names)}: {note}")
+    return lines
