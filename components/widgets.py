@@ -108,11 +108,11 @@ def download_csv(frame: pd.DataFrame, filename: str, key: str, label: str = "Dow
 
 
 PAGES = {
-    "overview": ("pages/overview.py", "Overview"),
-    "map": ("pages/map.py", "Map of events"),
-    "figures": ("pages/figures.py", "Figures and estimates"),
-    "rulings": ("pages/rulings.py", "Court rulings"),
-    "sources": ("pages/sources.py", "Sources & method"),
+    "overview": ("app_pages/overview.py", "Overview"),
+    "map": ("app_pages/map.py", "Map of events"),
+    "figures": ("app_pages/figures.py", "Figures and estimates"),
+    "rulings": ("app_pages/rulings.py", "Court rulings"),
+    "sources": ("app_pages/sources.py", "Sources & method"),
 }
 
 

@@ -12,7 +12,7 @@ from tests.conftest import ROOT
 from tests.helpers import read_rows, set_cell
 
 APP = str(ROOT / "dashboard.py")
-PAGE = "pages/figures.py"
+PAGE = "app_pages/figures.py"
 
 
 def open_figures(query: dict[str, list[str]] | None = None) -> AppTest:

@@ -25,7 +25,7 @@ def open_map(query: dict[str, list[str]] | None = None) -> AppTest:
     for key, values in (query or {}).items():
         at.query_params[key] = values
     at.run()
-    at.switch_page("pages/map.py").run()
+    at.switch_page("app_pages/map.py").run()
     assert not at.exception
     return at
 

@@ -15,7 +15,7 @@ from tests.conftest import ROOT
 from tests.helpers import read_rows, set_cell
 
 APP = str(ROOT / "dashboard.py")
-PAGE = "pages/rulings.py"
+PAGE = "app_pages/rulings.py"
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from components.validation import load_package
 from tests.conftest import ROOT
 from tests.helpers import read_rows, set_cell, write_rows
 
-PAGES = sorted((ROOT / "pages").glob("*.py"))
+PAGES = sorted((ROOT / "app_pages").glob("*.py"))
 APP = str(ROOT / "dashboard.py")
 
 
@@ -61,7 +61,7 @@ def test_overview_shows_the_latest_change(data_copy, monkeypatch):
 
 def test_sources_page_lists_every_source_and_the_dictionary(data_copy, monkeypatch):
     monkeypatch.setenv("TDA_DATA_DIR", str(data_copy))
-    at = run_app("pages/sources.py")
+    at = run_app("app_pages/sources.py")
     sources = load_package(data_copy).tables["sources"]
     listed = at.dataframe[0].value
     assert list(listed["source_id"]) == list(sources["source_id"])
@@ -73,7 +73,7 @@ def test_sources_page_shows_the_editorial_rules_from_the_data_readme(data_copy, 
     monkeypatch.setenv("TDA_DATA_DIR", str(data_copy))
     readme = (data_copy / "README.md").read_text(encoding="utf-8")
     (data_copy / "README.md").write_text(readme.replace("## Editorial rules\n", "## Editorial rules\n\nA new rule for this test.\n"), encoding="utf-8")
-    assert "A new rule for this test." in markdown_text(run_app("pages/sources.py"))
+    assert "A new rule for this test." in markdown_text(run_app("app_pages/sources.py"))
 
 
 def test_invalid_data_shows_a_notice_not_a_traceback(data_copy, monkeypatch):
