@@ -1,13 +1,18 @@
 # make run: set up .venv and start the dashboard on the shipped data.
-# make test: set up what the tests need and run them all.
+# make test: set up what the tests need and run them all (BROWSER_TESTS=0 leaves out the Chromium tests).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# make test BROWSER_TESTS=0 leaves out the Chromium tests (CI always runs them).
+BROWSER_TESTS ?= 1
+CHROMIUM ?= /usr/bin/chromium
+CHROMIUM := /usr/bin/chromium
+BROWSER_TESTS ?= 1
 STREAMLIT_FLAGS := --server.headless true --server.address 127.0.0.1 --server.port $(PORT) \
 	--browser.gatherUsageStats false --server.enableStaticServing true
 
-.PHONY: run test validate docs bench clean
+.PHONY: run test browser-check validate docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +30,33 @@ run: $(VENV)/.app-installed
 	@echo "Open http://127.0.0.1:$(PORT) (Ctrl-C stops the dashboard)"
 	$(BIN)/python -m streamlit run dashboard.py $(STREAMLIT_FLAGS)
 
-test: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest
+ifeq ($(BROWSER_TESTS),0)
+TEST_NEEDS := $(VENV)/.dev-installed
+PYTEST_ARGS := --ignore=tests/browser
+else
+TEST_NEEDS := browser-check $(VENV)/.dev-installed node_modules/.installed
+PYTEST_ARGS :=
+endif
+
+test: $(TEST_NEEDS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium; Playwright's own browser download does not work here.
+browser-check:
+	@test -x $(CHROMIUM) || { \
+		echo "The browser tests need Debian's Chromium at $(CHROMIUM). Install it with:"; \
+		echo "  sudo apt-get update && sudo apt-get install -y chromium fonts-noto-color-emoji fonts-noto-cjk"; \
+		echo "or leave the browser tests out on purpose: make test BROWSER_TESTS=0"; \
+		exit 1; }
+
+# axe-core for the accessibility checks, reinstalled only when package-lock.json changes.
+node_modules/.installed: package-lock.json
+	@command -v npm >/dev/null || { \
+		echo "npm is needed to install axe-core for the browser tests: sudo apt-get install -y npm"; \
+		echo "or leave the browser tests out on purpose: make test BROWSER_TESTS=0"; \
+		exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
 
 validate: $(VENV)/.app-installed
 	$(BIN)/python -m components.validate data
@@ -38,4 +68,4 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_load.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .cache artifacts
+	rm -rf $(VENV) .pytest_cache .cache artifacts node_modules

@@ -146,7 +146,7 @@ def test_a_link_to_an_event_shows_its_details_with_status_and_source(events):
     assert any(f"**Status:** {safety.escape_markdown(labels.label('event_status', event['status']))}" in text for text in texts)
     assert any(safety.escape_markdown(event["quote"]) in text for text in texts)
     sources = load_package(DATA_DIR).tables["sources"].set_index("source_id")
-    assert any(safety.escape_markdown(sources.at[event["source_id"], "publisher"]) in caption.value for caption in at.caption)
+    assert any(safety.escape_markdown(sources.at[event["source_id"], "publisher"]) in text.value for text in [*at.markdown, *at.caption])  # the source note
 
 
 def test_choosing_an_event_puts_it_in_the_url(events):

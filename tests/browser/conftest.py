@@ -1,0 +1,153 @@
+"""The dashboard served by a real Streamlit server on a data copy holding a hostile event, and Debian's Chromium to read it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Playwright, sync_playwright
+
+from components import charts, timeline
+from components.validation import load_package
+from tests.browser.helpers import XSS_EVENT, XSS_TITLE, Visit
+from tests.conftest import ROOT
+from tests.helpers import read_rows, write_rows
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Verified in TECH-NOTES section 3: Debian's build runs headless as root with these, and makes no calls home.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+INSTALL_HINT = (
+    "Debian's Chromium is needed for the browser tests and was not found at /usr/bin/chromium. Install it with:\n"
+    "  sudo apt-get update && sudo apt-get install -y chromium fonts-noto-color-emoji fonts-noto-cjk\n"
+    "or skip the browser tests on purpose with: make test BROWSER_TESTS=0"
+)
+HEALTH_DEADLINE_SECONDS = 60
+
+
+@pytest.fixture(scope="session")
+def hostile_data_dir(tmp_path_factory) -> Path:
+    """A copy of data/ where an XSS payload reaches every page: a new event's title (its summary a spreadsheet formula),
+    the case name of the ruling the rulings page opens on (which also links to that event), and a milestone the
+    encounters chart marks."""
+    target = tmp_path_factory.mktemp("browser") / "data"
+    shutil.copytree(ROOT / "data", target)
+    shipped = load_package(ROOT / "data").tables
+
+    header, events = read_rows(target / "events.csv")
+    assert XSS_EVENT["event_id"] not in {row["event_id"] for row in events}
+    blank = dict.fromkeys(("admin1", "location_note", "notes", "people_count", "people_count_label"), "")
+    events.append({**{column: events[0][column] for column in header}, **blank, **XSS_EVENT})
+    write_rows(target / "events.csv", header, events)
+
+    opened_ruling = next(iter(timeline.ruling_choices(shipped["rulings"])))
+    header, rulings = read_rows(target / "rulings.csv")
+    for row in rulings:
+        if row["ruling_id"] == opened_ruling:
+            row["case_name"] = XSS_TITLE
+            row["related_event_ids"] = ";".join(filter(None, [row["related_event_ids"], XSS_EVENT["event_id"]]))
+    write_rows(target / "rulings.csv", header, rulings)
+
+    marked = charts.marked_dates(shipped["series"], shipped["milestones"], shipped["rulings"], next(iter(charts.PERIODS)))
+    marked_milestone = next(record for record in marked["record_id"] if record in set(shipped["milestones"]["milestone_id"]))
+    header, milestones = read_rows(target / "milestones.csv")
+    for row in milestones:
+        if row["milestone_id"] == marked_milestone:
+            row["title"] = XSS_TITLE
+    write_rows(target / "milestones.csv", header, milestones)
+
+    package = load_package(target)
+    assert package.valid, f"the hostile copy must still be valid data: {package.errors[:5]}"
+    return target
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def app_url(hostile_data_dir, tmp_path_factory) -> Iterator[str]:
+    """Base URL of `streamlit run dashboard.py` on the hostile data copy; the server is stopped at the end, whatever happens."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
+    env = {**os.environ, "TDA_DATA_DIR": str(hostile_data_dir), "TDA_CACHE_DIR": str(log_path.parent / "cache")}
+    command = [
+        sys.executable, "-m", "streamlit", "run", "dashboard.py",
+        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--browser.gatherUsageStats", "false", "--server.enableStaticServing", "true",
+    ]  # fmt: skip
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + HEALTH_DEADLINE_SECONDS
+        while not _healthy(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not answer {url}/_stcore/health (exit code {server.poll()}):\n{log_path.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright) -> Iterator[Browser]:
+    """Debian's Chromium: Playwright never downloads a browser here, so a missing one fails the run with how to install it."""
+    if not CHROMIUM.exists():
+        pytest.fail(INSTALL_HINT, pytrace=False)
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def visit(browser, app_url) -> Iterator:
+    """Open a page of the dashboard at a window size, recording dialogs, requests and script errors."""
+    contexts = []
+
+    def open_page(path: str, size: tuple[int, int]) -> Visit:
+        context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+        contexts.append(context)
+        opened = Visit.start(context, app_url, path)
+        return opened
+
+    yield open_page
+    for context in contexts:
+        context.close()
