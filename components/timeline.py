@@ -355,6 +355,12 @@ def related_event_ids(value: object) -> list[str]:
     return list(dict.fromkeys(part.strip() for part in _text(value).split(";") if part.strip()))
 
 
+def rulings_about_event(rulings: pd.DataFrame, event_id: str) -> dict[str, str]:
+    """ruling_id -> picker label for the rulings that list event_id among their related events, newest first."""
+    concerned = rulings[rulings["related_event_ids"].map(lambda cell: event_id in related_event_ids(cell))]
+    return ruling_choices(concerned)
+
+
 def related_events(ruling: pd.Series, events: pd.DataFrame) -> pd.DataFrame:
     """The events a ruling concerns, in the order listed, with date and status labels (unknown ids skipped)."""
     wanted = related_event_ids(ruling["related_event_ids"])

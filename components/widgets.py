@@ -232,3 +232,11 @@ def related_events(related: pd.DataFrame) -> None:
         link = timeline.map_link_params(event.event_id)
         if link is not None:
             st.page_link(PAGES["map"][0], label="Show this event on the map", query_params=link, icon=":material/location_on:")
+
+
+def related_rulings(choices: dict[str, str]) -> None:
+    """Court rulings that concern an event, each linking to its detail on the rulings page."""
+    for ruling_id, text in choices.items():
+        link = {"rulings_ruling": ruling_id} if timeline.SLUG.fullmatch(ruling_id) else None
+        if link:
+            st.page_link(PAGES["rulings"][0], label=text, query_params=link, icon=":material/gavel:")

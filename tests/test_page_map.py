@@ -212,3 +212,13 @@ def test_the_download_is_exactly_the_filtered_table_with_formulas_neutralised(da
     assert sorted(downloaded["Event ID"]) == sorted(table["Event ID"])
     assert "'" + FORMULA_TITLE in downloaded["Event"].tolist()
     assert FORMULA_TITLE not in downloaded["Event"].tolist()
+
+
+def test_an_event_links_to_the_rulings_that_concern_it(events):
+    rulings = load_package(DATA_DIR).tables["rulings"]
+    listed = rulings["related_event_ids"].fillna("").str.split(";")
+    event_id = next(event_id for event_id in events["event_id"] if listed.map(lambda ids: event_id in ids).any())
+    concerned = rulings[listed.map(lambda ids: event_id in ids)]
+    at = open_map({"map_event": [event_id]})
+    links = [element.proto for element in at.get("page_link") if element.proto.page == "rulings"]
+    assert {link.query_string.removeprefix("rulings_ruling=") for link in links} == set(concerned["ruling_id"])

@@ -168,3 +168,18 @@ def test_details_say_when_a_docket_was_not_recorded(rulings):
 def test_quotes_are_escaped_markdown_block_quotes():
     quoted = quote_markdown("first *line*\nsecond [link](x)")
     assert quoted.splitlines() == ["> first \\*line\\*", "> second \\[link\\]\\(x\\)"]
+
+
+def test_an_event_knows_the_rulings_that_list_it():
+    rulings = pd.DataFrame(
+        {
+            "ruling_id": ["a", "b", "c"],
+            "date": pd.to_datetime(["2025-03-15", "2025-04-07", "2025-05-01"]),
+            "date_precision": ["day"] * 3,
+            "case_name": ["One", "Two", "Three"],
+            "court_level": ["district", "supreme", "appeals"],
+            "related_event_ids": ["e1;e2", None, "e2"],
+        }
+    )
+    assert list(timeline.rulings_about_event(rulings, "e2")) == ["c", "a"]  # newest first
+    assert timeline.rulings_about_event(rulings, "e9") == {}

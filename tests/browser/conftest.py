@@ -77,6 +77,12 @@ def hostile_data_dir(tmp_path_factory) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def hostile_tables(hostile_data_dir) -> dict:
+    """The tables the test server reads, to compute what the pages should show."""
+    return load_package(hostile_data_dir).tables
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -120,11 +120,12 @@ class Visit:
         return self.page.locator('[data-testid="stException"]').all_inner_texts()
 
     def assert_safe(self) -> None:
-        """No exception box, no script from the data ran, nothing left the machine."""
+        """No exception box, no script from the data ran, nothing left the machine, no uncaught script error."""
         assert self.exceptions == [], f"Streamlit exception shown on {self.page.url}: {self.exceptions}"
         assert self.dialogs == [], f"a dialog opened on {self.page.url} (the XSS title ran as HTML): {self.dialogs}"
         assert self.xss_flag is None, f"window.__xss was set on {self.page.url}: the XSS title ran as HTML"
         assert self.outside_requests == [], f"requests left the machine from {self.page.url}: {self.outside_requests}"
+        assert self.script_errors == [], f"uncaught script errors on {self.page.url}: {self.script_errors}"
 
     def screenshot(self, name: str) -> Path:
         """A full-page PNG under artifacts/screenshots/ (Streamlit scrolls inside stMain, so the window is grown to fit first)."""

@@ -1,106 +1,156 @@
 """Every page in Chromium at desktop and phone sizes: it draws, a filter works, no script from the data runs, nothing leaves the machine."""
 
+from __future__ import annotations
+
+import io
 import json
-import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from PIL import Image
 
+from components import charts, labels, maps, timeline, transforms, widgets
 from tests.browser.helpers import XSS_EVENT, XSS_TITLE
 from tests.conftest import ROOT
 
-DESKTOP = (1280, 800)
-PHONE = (375, 812)
+SIZES = {"desktop": (1280, 800), "phone": (375, 812)}
+DESKTOP = SIZES["desktop"]
 PAGES = {"overview": "/", "map": "/map", "figures": "/figures", "rulings": "/rulings", "sources": "/sources"}
+# What each page must have drawn once it has finished (the wait covers every chart that is present).
+DRAWN = {"map": "canvas#deckgl-overlay", "figures": ".js-plotly-plot .main-svg", "rulings": ".js-plotly-plot .main-svg"}
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-# Serious or critical findings that come from Streamlit's own widgets, not from anything this app
-# renders, with why they cannot be fixed here. Every finding is printed, allowed or not.
-STREAMLIT_OWN = {}
+BLOCKING_IMPACTS = {"serious", "critical"}
+# Serious or critical axe findings that Streamlit's own markup causes and this app cannot change, as
+# (rule, a CSS fragment of the element axe names). Every entry needs a comment saying why.
+# Empty: with Streamlit 1.67 and axe-core 4.14.1 no page has one (every finding is still printed).
+STREAMLIT_OWN: dict[tuple[str, str], str] = {}
 
 
 def query(url: str) -> dict[str, list[str]]:
     return parse_qs(urlparse(url).query)
 
 
-@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
-@pytest.mark.parametrize("name", PAGES)
-def test_page_draws_safely(visit, name, size):
-    opened = visit(PAGES[name], size)
-    opened.screenshot(f"{name}-{'desktop' if size == DESKTOP else 'phone'}")
-    opened.assert_safe()
-    assert opened.script_errors == [], opened.script_errors
-
-
 def choose(opened, label: str, option: str) -> None:
-    """Pick an option in a Streamlit multiselect, as a reader types and presses Enter."""
+    """Pick an option in a Streamlit multiselect as a reader does: type its label and press Enter."""
     box = opened.page.get_by_label(label, exact=True)
     opened.rerun_after(lambda: (box.click(), box.fill(option), opened.page.keyboard.press("Enter")))
 
 
-def test_map_filter_goes_into_the_link(visit):
+def distinct_colours(png: bytes) -> int:
+    return len(Image.open(io.BytesIO(png)).convert("RGB").getcolors(maxcolors=1 << 20) or [])
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", PAGES)
+def test_page_draws_with_no_error_no_script_from_the_data_and_no_outside_request(visit, name, size):
+    opened = visit(PAGES[name], SIZES[size])
+    if name in DRAWN:
+        assert opened.page.locator(DRAWN[name]).count() >= 1, f"{name} drew no chart"
+    opened.screenshot(f"{name}-{size}")
+    opened.assert_safe()
+
+
+def test_map_draws_points_and_countries_on_its_canvas(visit):
     opened = visit(PAGES["map"], DESKTOP)
-    choose(opened, "Event type", "Arrest")
-    assert query(opened.page.url)["map_type"] == ["arrest"]
-    assert "Showing" in opened.page.get_by_text(re.compile(r"^Showing \d+ of \d+ events")).inner_text()
+    image = opened.page.locator('[data-testid="stDeckGlJsonChart"]').first.screenshot()
+    assert distinct_colours(image) > 20, "the deck.gl canvas is blank: WebGL did not draw"
+
+
+def test_map_event_type_filter_shows_fewer_events_and_goes_into_the_link(visit, hostile_tables):
+    events = hostile_tables["events"]
+    event_type = maps.filter_options(events)["event_type"][0]
+    shown = maps.event_labels(transforms.filter_events(events, [event_type], [], [], *maps.date_bounds(events)))
+    opened = visit(PAGES["map"], DESKTOP)
+    choose(opened, "Event type", labels.label("event_type", event_type))
+    assert query(opened.page.url)["map_type"] == [event_type]
+    assert opened.page.get_by_text(maps.shown_caption(shown, len(events)), exact=True).is_visible()
     opened.assert_safe()
 
 
-def test_rulings_filter_goes_into_the_link(visit):
-    opened = visit(PAGES["rulings"], DESKTOP)
-    choose(opened, "Case", "J.G.G. v. Trump")
-    assert query(opened.page.url)["rulings_case"] == ["J.G.G. v. Trump"]
+def test_map_tooltip_shows_the_hostile_title_as_text(visit):
+    # The hostile event is the only one in its country, so the map fitted to it has it in the middle.
+    opened = visit(f"{PAGES['map']}?map_country={XSS_EVENT['country']}", DESKTOP)
+    box = opened.page.locator("canvas#deckgl-overlay").first.bounding_box()
+    opened.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = opened.page.locator(".deck-tooltip")
+    tooltip.filter(has_text=XSS_TITLE).wait_for(state="visible", timeout=10_000)
+    assert tooltip.locator("img").count() == 0
     opened.assert_safe()
 
 
-def test_figures_period_switch_goes_into_the_link(visit):
-    opened = visit(PAGES["figures"], DESKTOP)
-    opened.rerun_after(lambda: opened.page.get_by_text("By fiscal year", exact=True).click())
-    assert query(opened.page.url)["figures_period"] == ["fiscal_year"]
-    opened.assert_safe()
-
-
-def test_overview_links_to_the_map(visit):
-    opened = visit(PAGES["overview"], DESKTOP)
-    opened.rerun_after(lambda: opened.page.get_by_role("link", name="Map of events").first.click())
-    assert urlparse(opened.page.url).path == "/map"
-    opened.assert_safe()
-
-
-def test_sources_page_opens_the_data_dictionary(visit):
-    opened = visit(PAGES["sources"], DESKTOP)
-    opened.page.get_by_text("events.csv: one row is", exact=False).click()
-    opened.page.wait_for_timeout(500)
-    opened.assert_safe()
-
-
-def test_hostile_title_shows_as_text_in_the_event_details(visit):
-    opened = visit(f"/map?map_event={XSS_EVENT['event_id']}", DESKTOP)
-    assert opened.page.get_by_text(XSS_TITLE, exact=False).count() > 0
+def test_map_details_of_the_hostile_event_show_its_title_as_text(visit):
+    opened = visit(f"{PAGES['map']}?map_event={XSS_EVENT['event_id']}", DESKTOP)
+    assert opened.page.get_by_role("heading", name=XSS_TITLE).is_visible()
     assert opened.page.locator('img[src="x"]').count() == 0
     opened.assert_safe()
 
 
-def test_hostile_title_on_the_map_tooltip_runs_no_script(visit):
-    opened = visit(f"/map?map_country={XSS_EVENT['country']}", DESKTOP)
-    canvas = opened.page.locator("canvas#deckgl-overlay").first
-    box = canvas.bounding_box()
-    # The hostile event is the only one in its country, so the view centres on it.
-    opened.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    opened.page.wait_for_timeout(1500)
-    assert opened.page.locator(".deck-tooltip img").count() == 0
+def test_rulings_case_filter_goes_into_the_link(visit, hostile_tables):
+    case, case_label = next(iter(timeline.case_labels(hostile_tables["rulings"]).items()))
+    opened = visit(PAGES["rulings"], DESKTOP)
+    choose(opened, "Case", case_label)
+    assert query(opened.page.url)["rulings_case"] == [case]
+    assert opened.page.locator(".js-plotly-plot .main-svg").count() >= 1
     opened.assert_safe()
 
 
+def test_rulings_timeline_hover_shows_the_hostile_case_name_as_text(visit):
+    opened = visit(PAGES["rulings"], DESKTOP)
+    hover = opened.page.locator(".js-plotly-plot .hoverlayer")
+    for mark in reversed(opened.page.locator(".js-plotly-plot .scatterlayer path.point").all()):
+        mark.hover(force=True)
+        if XSS_TITLE in hover.inner_text():
+            break
+    else:
+        pytest.fail("no ruling mark on the timeline showed the hostile case name on hover")
+    assert hover.locator("img").count() == 0
+    opened.assert_safe()
+
+
+def test_figures_period_switch_goes_into_the_link(visit):
+    default, other = list(charts.PERIODS)[:2]
+    opened = visit(PAGES["figures"], DESKTOP)
+    assert "figures_period" not in query(opened.page.url)
+    opened.rerun_after(lambda: opened.page.get_by_role("button", name=charts.PERIODS[other], exact=True).click())
+    assert query(opened.page.url)["figures_period"] == [other]
+    opened.assert_safe()
+
+
+def test_overview_link_opens_the_map(visit):
+    opened = visit(PAGES["overview"], DESKTOP)
+    link = opened.page.get_by_role("main").get_by_role("link", name=widgets.PAGES["map"][1], exact=True)
+    opened.rerun_after(link.click)
+    assert urlparse(opened.page.url).path == PAGES["map"]
+    assert opened.page.locator("canvas#deckgl-overlay").count() >= 1
+    opened.assert_safe()
+
+
+def test_sources_data_dictionary_opens(visit):
+    opened = visit(PAGES["sources"], DESKTOP)
+    expander = opened.page.locator('[data-testid="stExpander"]').filter(has_text="events.csv").first
+    expander.locator("summary").click()
+    expander.locator('[data-testid="stDataFrame"]').wait_for(state="visible")
+    opened.assert_safe()
+
+
+def _allowed(rule: str, node: dict) -> bool:
+    target = json.dumps(node["target"])
+    return any(rule == allowed_rule and fragment in target for allowed_rule, fragment in STREAMLIT_OWN)
+
+
 @pytest.mark.parametrize("name", PAGES)
-def test_no_serious_accessibility_violations(visit, name):
+def test_page_has_no_serious_accessibility_violation(visit, name):
     opened = visit(PAGES[name], DESKTOP)
     opened.page.add_script_tag(path=str(AXE))
     result = opened.page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-    findings = [
-        {"rule": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]), "target": v["nodes"][0]["target"] if v["nodes"] else None}
-        for v in result["violations"]
-    ]
-    print(f"axe on {name}: {json.dumps(findings)}")
-    serious = [f for f in findings if f["impact"] in ("serious", "critical") and f["rule"] not in STREAMLIT_OWN]
-    assert serious == [], serious
+    blocking = []
+    for kind in ("violations", "incomplete"):
+        for finding in result[kind]:
+            for node in finding["nodes"]:
+                allowed = _allowed(finding["id"], node)
+                print(f"axe {name} {kind}: {finding['id']} ({finding['impact']}){' allow-listed' if allowed else ''} {json.dumps(node['target'])}")
+                if kind == "violations" and finding["impact"] in BLOCKING_IMPACTS and not allowed:
+                    blocking.append(f"{finding['id']} ({finding['impact']}) at {node['target']}: {finding['help']}")
+    print(f"axe {name}: {len(result['violations'])} rules violated, {len(result['incomplete'])} to review by hand, {len(result['passes'])} passed")
+    assert blocking == [], f"axe found serious or critical violations on {name}"
