@@ -7,6 +7,7 @@ import pytest
 import streamlit as st
 
 from components import datasets
+from components.validation import load_package
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,3 +30,9 @@ def data_copy(tmp_path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(ROOT / "data", target)
     return target
+
+
+@pytest.fixture(scope="session")
+def tables() -> dict:
+    """The shipped tables as the pages get them."""
+    return load_package(ROOT / "data").tables

@@ -6,6 +6,10 @@ import csv
 import io
 from pathlib import Path
 
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
+
 
 def read_rows(path: Path) -> tuple[list[str], list[dict]]:
     """Header and rows of a CSV."""
@@ -50,3 +54,12 @@ def append_line(path: Path, line: str) -> int:
         text += "\n"
     path.write_text(text + line + "\n", encoding="utf-8")
     return text.count("\n") + 1
+
+
+def open_page(page: str | None = None, query: dict | None = None) -> AppTest:
+    """The dashboard as a reader opening a link to page (e.g. 'app_pages/map.py') with these query parameters."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    return at.switch_page(page).run() if page else at

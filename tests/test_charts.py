@@ -8,12 +8,6 @@ import plotly.graph_objects as go
 import pytest
 
 from components import charts, theme, transforms
-from components.validation import DATA_DIR, load_package
-
-
-@pytest.fixture(scope="module")
-def tables() -> dict[str, pd.DataFrame]:
-    return load_package(DATA_DIR).tables
 
 
 def plain(text: str) -> str:

@@ -7,15 +7,9 @@ import pandas as pd
 import pytest
 
 from components import labels, maps, theme, transforms
-from components.validation import DATA_DIR, load_package
 from tools import build_boundaries
 
 XSS_TITLE = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="module")
-def tables() -> dict[str, pd.DataFrame]:
-    return load_package(DATA_DIR).tables
 
 
 def deck_json(events: pd.DataFrame, presence: pd.DataFrame) -> dict:

@@ -8,19 +8,13 @@ from streamlit.testing.v1 import AppTest
 
 from components import charts
 from components.validation import DATA_DIR, load_package
-from tests.conftest import ROOT
-from tests.helpers import read_rows, set_cell
+from tests.helpers import open_page, read_rows, set_cell
 
-APP = str(ROOT / "dashboard.py")
 PAGE = "app_pages/figures.py"
 
 
 def open_figures(query: dict[str, list[str]] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    return at.switch_page(PAGE).run()
+    return open_page(PAGE, query)
 
 
 def values(array) -> list:

@@ -11,21 +11,15 @@ from streamlit.testing.v1 import AppTest
 
 from components import labels, safety, transforms
 from components.validation import DATA_DIR, load_package
-from tests.conftest import ROOT
-from tests.helpers import set_cell
+from tests.helpers import open_page, set_cell
 
-APP = str(ROOT / "dashboard.py")
 XSS_TITLE = "<img src=x onerror=alert(1)>"
 FORMULA_TITLE = '=HYPERLINK("https://example.com/x","click")'
 
 
 def open_map(query: dict[str, list[str]] | None = None) -> AppTest:
     """The map page as a reader opening a link with these query parameters."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, values in (query or {}).items():
-        at.query_params[key] = values
-    at.run()
-    at.switch_page("app_pages/map.py").run()
+    at = open_page("app_pages/map.py", query)
     assert not at.exception
     return at
 

@@ -10,17 +10,10 @@ from streamlit.testing.v1 import AppTest
 
 from components import labels, transforms
 from components.safety import escape_markdown
-from components.validation import DATA_DIR, load_package
-from tests.conftest import ROOT
-from tests.helpers import read_rows, set_cell
+from components.validation import load_package
+from tests.helpers import open_page, read_rows, set_cell
 
-APP = str(ROOT / "dashboard.py")
 PAGE = "app_pages/rulings.py"
-
-
-@pytest.fixture(scope="module")
-def tables() -> dict[str, pd.DataFrame]:
-    return load_package(DATA_DIR).tables
 
 
 @pytest.fixture(scope="module")
@@ -28,13 +21,9 @@ def rulings(tables) -> pd.DataFrame:
     return tables["rulings"]
 
 
-def open_page(query_params: dict | None = None) -> AppTest:
+def open_rulings(query_params: dict | None = None) -> AppTest:
     """The rulings page as a reader arriving with these query parameters sees it."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (query_params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    return at.switch_page(PAGE).run()
+    return open_page(PAGE, query_params)
 
 
 def plotted_ids(at: AppTest) -> list[str]:
@@ -48,7 +37,7 @@ def markdown_text(at: AppTest) -> str:
 
 
 def test_the_page_renders_every_ruling_without_exceptions(rulings):
-    at = open_page()
+    at = open_rulings()
     assert not at.exception
     assert plotted_ids(at) == sorted(rulings["ruling_id"])
     assert len(at.dataframe[0].value) == len(rulings)
@@ -57,7 +46,7 @@ def test_the_page_renders_every_ruling_without_exceptions(rulings):
 @pytest.mark.parametrize("position", [0, -1])
 def test_choosing_a_case_draws_and_lists_exactly_its_rulings(rulings, position):
     case = sorted(set(rulings["case_group"]))[position]
-    at = open_page()
+    at = open_rulings()
     at.multiselect(key="rulings_case").set_value([case]).run()
     expected = sorted(rulings.loc[rulings["case_group"] == case, "ruling_id"])
     assert plotted_ids(at) == expected
@@ -66,7 +55,7 @@ def test_choosing_a_case_draws_and_lists_exactly_its_rulings(rulings, position):
 
 
 def test_each_court_level_draws_exactly_its_rulings(rulings):
-    at = open_page()
+    at = open_rulings()
     for level in sorted(set(rulings["court_level"].astype(str))):
         at.multiselect(key="rulings_level").set_value([level]).run()
         expected = sorted(rulings.loc[rulings["court_level"].astype(str) == level, "ruling_id"])
@@ -77,7 +66,7 @@ def test_each_court_level_draws_exactly_its_rulings(rulings):
 def test_filters_that_match_no_ruling_show_an_empty_chart_and_a_notice(rulings):
     counts = rulings.groupby(["case_group", rulings["court_level"].astype(str)]).size()
     case, level = next((case, level) for case in counts.index.levels[0] for level in counts.index.levels[1] if (case, level) not in counts.index)
-    at = open_page({"rulings_case": [case], "rulings_ruling": rulings["ruling_id"].iloc[0]})
+    at = open_rulings({"rulings_case": [case], "rulings_ruling": rulings["ruling_id"].iloc[0]})
     at.multiselect(key="rulings_level").set_value([level]).run()
     assert not at.exception
     assert plotted_ids(at) == [] and at.dataframe[0].value.empty
@@ -91,7 +80,7 @@ def test_filters_that_match_no_ruling_show_an_empty_chart_and_a_notice(rulings):
 def test_filters_in_the_url_are_applied_and_kept(rulings):
     case = rulings["case_group"].value_counts().index[0]
     level = str(rulings.loc[rulings["case_group"] == case, "court_level"].iloc[0])
-    at = open_page({"rulings_case": [case], "rulings_level": [level]})
+    at = open_rulings({"rulings_case": [case], "rulings_level": [level]})
     expected = rulings[(rulings["case_group"] == case) & (rulings["court_level"].astype(str) == level)]
     assert at.multiselect(key="rulings_case").value == [case]
     assert at.multiselect(key="rulings_level").value == [level]
@@ -102,7 +91,7 @@ def test_filters_in_the_url_are_applied_and_kept(rulings):
 
 
 def test_an_unknown_case_in_the_url_falls_back_with_a_notice(rulings):
-    at = open_page({"rulings_case": ["no-such-case"]})
+    at = open_rulings({"rulings_case": ["no-such-case"]})
     assert not at.exception
     assert any("rulings" in notice.value and "default" in notice.value for notice in at.info)
     assert at.multiselect(key="rulings_case").value == []
@@ -113,7 +102,7 @@ def test_an_unknown_case_in_the_url_falls_back_with_a_notice(rulings):
 def test_a_ruling_in_the_url_shows_its_judge_docket_and_quote(rulings):
     for has_docket in (True, False):
         ruling = rulings[rulings["docket"].notna() == has_docket].iloc[0]
-        at = open_page({"rulings_ruling": ruling["ruling_id"]})
+        at = open_rulings({"rulings_ruling": ruling["ruling_id"]})
         text = markdown_text(at)
         assert at.selectbox(key="rulings_ruling").value == ruling["ruling_id"]
         assert escape_markdown(ruling["judge"]) in text
@@ -124,7 +113,7 @@ def test_a_ruling_in_the_url_shows_its_judge_docket_and_quote(rulings):
 
 
 def test_an_unknown_ruling_in_the_url_falls_back_to_the_latest_with_a_notice(rulings):
-    at = open_page({"rulings_ruling": "no-such-ruling"})
+    at = open_rulings({"rulings_ruling": "no-such-ruling"})
     latest = rulings.sort_values(["date", "ruling_id"], ascending=[False, True]).iloc[0]
     assert any("rulings" in notice.value and "default" in notice.value for notice in at.info)
     assert at.selectbox(key="rulings_ruling").value == latest["ruling_id"]
@@ -132,7 +121,7 @@ def test_an_unknown_ruling_in_the_url_falls_back_to_the_latest_with_a_notice(rul
 
 
 def test_choosing_a_ruling_puts_it_in_the_url(rulings):
-    at = open_page()
+    at = open_rulings()
     ruling = rulings.iloc[len(rulings) // 2]
     at.selectbox(key="rulings_ruling").select(ruling["ruling_id"]).run()
     assert at.query_params["rulings_ruling"] == ruling["ruling_id"]
@@ -141,7 +130,7 @@ def test_choosing_a_ruling_puts_it_in_the_url(rulings):
 
 def test_related_events_are_listed_with_date_status_and_a_map_link(tables, rulings):
     ruling = rulings[rulings["related_event_ids"].notna()].iloc[0]
-    at = open_page({"rulings_ruling": ruling["ruling_id"]})
+    at = open_rulings({"rulings_ruling": ruling["ruling_id"]})
     events = tables["events"].set_index("event_id")
     event_ids = ruling["related_event_ids"].split(";")
     assert [link.proto.query_string for link in at.page_link] == [f"map_event={event_id}" for event_id in event_ids]
@@ -156,7 +145,7 @@ def test_related_events_are_listed_with_date_status_and_a_map_link(tables, rulin
 
 def test_a_ruling_without_related_events_links_to_none(rulings):
     ruling = rulings[rulings["related_event_ids"].isna()].iloc[0]
-    at = open_page({"rulings_ruling": ruling["ruling_id"]})
+    at = open_rulings({"rulings_ruling": ruling["ruling_id"]})
     assert not at.page_link
 
 
@@ -167,7 +156,7 @@ def test_a_judge_changed_in_the_data_shows_on_the_page(data_copy, monkeypatch):
     ruling_id = rows[position]["ruling_id"]
     set_cell(data_copy / "rulings.csv", position, "judge", "Judge Test Renamed")
     judge = load_package(data_copy).tables["rulings"].set_index("ruling_id").loc[ruling_id, "judge"]
-    at = open_page({"rulings_ruling": ruling_id})
+    at = open_rulings({"rulings_ruling": ruling_id})
     assert not at.exception and not at.warning
     assert escape_markdown(judge) in markdown_text(at)
     assert judge in at.dataframe[0].value["Judge"].tolist()
@@ -178,7 +167,7 @@ def test_a_case_name_with_markup_is_shown_as_text(data_copy, monkeypatch):
     attack = "<img src=x onerror=alert(1)>"
     set_cell(data_copy / "rulings.csv", 0, "case_name", attack)
     ruling_id = read_rows(data_copy / "rulings.csv")[1][0]["ruling_id"]
-    at = open_page({"rulings_ruling": ruling_id})
+    at = open_rulings({"rulings_ruling": ruling_id})
     assert not at.exception
     assert attack not in markdown_text(at) and escape_markdown(attack) in markdown_text(at)
     assert attack not in at.get("plotly_chart")[0].proto.spec

@@ -8,17 +8,14 @@ from streamlit.testing.v1 import AppTest
 from components import headlines
 from components.validation import load_package
 from tests.conftest import ROOT
-from tests.helpers import read_rows, set_cell, write_rows
+from tests.helpers import open_page, read_rows, set_cell, write_rows
 
 PAGES = sorted((ROOT / "app_pages").glob("*.py"))
 APP = str(ROOT / "dashboard.py")
 
 
 def run_app(page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    if page:
-        at.switch_page(page).run()
-    return at
+    return open_page(page)
 
 
 def markdown_text(at: AppTest) -> str:

@@ -7,14 +7,8 @@ import pytest
 
 from components.safety import quote_markdown
 from components import labels, theme, timeline, transforms
-from components.validation import DATA_DIR, load_package
 
 XSS = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="module")
-def tables() -> dict[str, pd.DataFrame]:
-    return load_package(DATA_DIR).tables
 
 
 @pytest.fixture(scope="module")
