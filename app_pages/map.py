@@ -66,7 +66,7 @@ with details_column:
     if clicked and clicked != st.session_state.get(LAST_CLICK_KEY):
         st.session_state["map_event"] = clicked
     st.session_state[LAST_CLICK_KEY] = clicked
-    chosen_event = widgets.single_choice_filter("Event details", maps.event_choices(shown), key="map_event", placeholder="Choose an event, or click a point on the map")
+    chosen_event = widgets.single_choice_filter("Event details", maps.event_choices(shown), key="map_event", placeholder="Choose or click an event")
     if chosen_event:
         event_details(shown.set_index("event_id").loc[chosen_event], sources, datasets.load_rulings())
     else:

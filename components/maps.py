@@ -103,8 +103,11 @@ def event_points(events: pd.DataFrame) -> pd.DataFrame:
     return points
 
 
-def initial_view(points: pd.DataFrame, width_px: int = 600, height_px: int = 560) -> pdk.ViewState:
-    """A view that fits every point (web-mercator bounds), or the Americas when there are none."""
+def initial_view(points: pd.DataFrame, width_px: int = 340, height_px: int = 560) -> pdk.ViewState:
+    """A view that fits every point (web-mercator bounds), or the Americas when there are none.
+
+    Fitted for a phone-wide map (the page cannot know the screen's width): wider screens show more around it.
+    """
     located = points.dropna(subset=["lat", "lon"])
     if located.empty:
         return pdk.ViewState(**AMERICAS)

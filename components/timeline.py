@@ -51,7 +51,7 @@ def _text(value: object) -> str:
 def _escaped(text: object, width: int | None = None) -> str:
     """Text from the data as plotly shows it literally: HTML-escaped, wrapped with <br> when width is given."""
     lines = textwrap.wrap(_text(text), width) if width else [_text(text)]
-    return "<br>".join(html.escape(line) for line in lines)
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
 def case_label(case_group: object, aea_case: object) -> str:
@@ -120,13 +120,13 @@ def hover_text(ruling: pd.Series) -> str:
     outcome = labels.label("outcome", ruling["outcome"])
     parts = [
         f"<b>{_escaped(ruling['case_name'], HOVER_CHARS)}</b>",
-        html.escape(transforms.date_label(ruling["date"], ruling["date_precision"])),
-        f"{html.escape(level)}: {_escaped(ruling['court'], HOVER_CHARS)}",
+        html.escape(transforms.date_label(ruling["date"], ruling["date_precision"]), quote=False),
+        f"{html.escape(level, quote=False)}: {_escaped(ruling['court'], HOVER_CHARS)}",
         f"Judge: {_escaped(ruling['judge'], HOVER_CHARS)}",
-        f"{html.escape(outcome)}; favoured: {_escaped(ruling['favoured'], HOVER_CHARS)}",
+        f"{html.escape(outcome, quote=False)}; favoured: {_escaped(ruling['favoured'], HOVER_CHARS)}",
     ]
     if ruling["confidence"] == "low":
-        parts.append(f"<i>{html.escape(labels.label('confidence', 'low'))}</i>")
+        parts.append(f"<i>{html.escape(labels.label('confidence', 'low'), quote=False)}</i>")
     return "<br>".join(parts)
 
 
@@ -183,7 +183,7 @@ def rulings_timeline(rulings: pd.DataFrame, sources: pd.DataFrame | None = None,
                 x=[cases["date"].min(), cases["date"].max()],
                 y=[index, index],
                 mode="lines",
-                name=html.escape(names[group]),
+                name=html.escape(names[group], quote=False),
                 meta="lane",
                 line={"color": theme.GREY, "width": 1.5, "dash": "solid" if aea[group] else "dot"},
                 hoverinfo="skip",
@@ -202,7 +202,7 @@ def rulings_timeline(rulings: pd.DataFrame, sources: pd.DataFrame | None = None,
                 x=shown["date"],
                 y=y[shown.index],
                 mode="markers",
-                name=html.escape(labels.label("outcome", outcome)),
+                name=html.escape(labels.label("outcome", outcome), quote=False),
                 meta="rulings",
                 customdata=shown["ruling_id"].tolist(),
                 hovertext=[hover_text(ruling) for _, ruling in shown.iterrows()],
@@ -227,14 +227,14 @@ def rulings_timeline(rulings: pd.DataFrame, sources: pd.DataFrame | None = None,
         x_range = None
     for index, line in enumerate(notes):
         figure.add_annotation(
-            text=html.escape(line), x=0, xref="paper", xanchor="left", y=0, yref="paper", yanchor="top",
+            text=html.escape(line, quote=False), x=0, xref="paper", xanchor="left", y=0, yref="paper", yanchor="top",
             yshift=-(AXIS_PX + legend_px + LINE_PX * index), showarrow=False, align="left",
             font={"family": theme.FONT, "size": 11, "color": theme.GREY},
         )
     figure.update_layout(
         title={
-            "text": "<br>".join(html.escape(line) for line in title_lines),
-            "subtitle": {"text": "<br>".join(html.escape(line) for line in subtitle_lines), "font": {"size": 13, "color": theme.GREY, "family": theme.FONT}},
+            "text": "<br>".join(html.escape(line, quote=False) for line in title_lines),
+            "subtitle": {"text": "<br>".join(html.escape(line, quote=False) for line in subtitle_lines), "font": {"size": 13, "color": theme.GREY, "family": theme.FONT}},
             "x": 0, "xref": "paper", "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 16},
             "font": {"size": 19, "color": theme.INK, "family": theme.FONT},
         },
@@ -267,7 +267,7 @@ def _add_legend_key(figure: go.Figure, rulings: pd.DataFrame) -> None:
         figure.add_trace(
             go.Scatter(
                 x=[None], y=[None], mode="markers", meta="key",
-                name=html.escape(labels.label("outcome", outcome)), marker={"color": theme.OUTCOME_COLORS.get(outcome, theme.GREY), "symbol": "square", "size": 11},
+                name=html.escape(labels.label("outcome", outcome), quote=False), marker={"color": theme.OUTCOME_COLORS.get(outcome, theme.GREY), "symbol": "square", "size": 11},
                 hoverinfo="skip",
             )
         )
@@ -275,7 +275,7 @@ def _add_legend_key(figure: go.Figure, rulings: pd.DataFrame) -> None:
         figure.add_trace(
             go.Scatter(
                 x=[None], y=[None], mode="markers", meta="key",
-                name=html.escape(labels.label("court_level", level)), marker={"color": theme.INK, "symbol": LEVEL_SYMBOLS.get(level, "square"), "size": 11},
+                name=html.escape(labels.label("court_level", level), quote=False), marker={"color": theme.INK, "symbol": LEVEL_SYMBOLS.get(level, "square"), "size": 11},
                 hoverinfo="skip",
             )
         )

@@ -141,7 +141,7 @@ def headline_cards(cards: Sequence, sources: pd.DataFrame, columns: int = 3) -> 
 
 def change_log(changes: pd.DataFrame) -> None:
     """The change log as a table (date, file, record, change, what changed)."""
-    shown = changes.assign(date=changes["date"].dt.strftime("%Y-%m-%d"))[["date", "file", "record_id", "change", "description"]]
+    shown = changes.assign(date=changes["date"].dt.strftime("%Y-%m-%d"), record_id=changes["record_id"].fillna(""))[["date", "file", "record_id", "change", "description"]]
     st.dataframe(shown, hide_index=True, column_config={"record_id": "record", "description": st.column_config.TextColumn("what changed", width="large")})
 
 

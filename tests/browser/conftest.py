@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from components import charts, timeline
 from components.validation import load_package
-from tests.browser.helpers import XSS_EVENT, XSS_TITLE, Visit
+from tests.browser.helpers import AXE_REPORT, XSS_EVENT, XSS_TITLE, Visit
 from tests.conftest import ROOT
 from tests.helpers import read_rows, write_rows
 
@@ -41,11 +41,19 @@ INSTALL_HINT = (
 HEALTH_DEADLINE_SECONDS = 60
 
 
+def pytest_terminal_summary(terminalreporter):
+    """Every axe-core finding, also when the accessibility tests pass (they only fail on serious or critical ones)."""
+    if AXE_REPORT:
+        terminalreporter.section("axe-core findings (full results in artifacts/axe/)")
+        for line in AXE_REPORT:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture(scope="session")
 def hostile_data_dir(tmp_path_factory) -> Path:
-    """A copy of data/ where an XSS payload reaches every page: a new event's title (its summary a spreadsheet formula),
-    the case name of the ruling the rulings page opens on (which also links to that event), and a milestone the
-    encounters chart marks."""
+    """A valid copy of data/ where an XSS payload reaches every page (event title, a ruling's case name, a milestone title)."""
+    # The event is new (its summary a spreadsheet formula); the ruling is the one the rulings page opens on, and now
+    # names that event; the milestone is one the encounters chart marks.
     target = tmp_path_factory.mktemp("browser") / "data"
     shutil.copytree(ROOT / "data", target)
     shipped = load_package(ROOT / "data").tables

@@ -26,7 +26,9 @@ XSS_EVENT = {
 }
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 LOCAL_SCHEMES = {"data", "blob", "about"}
-SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+ARTIFACTS = ROOT / "artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+AXE_REPORT: list[str] = []  # every axe finding of the run, printed in the terminal summary
 READY_TIMEOUT_MS = 60_000
 # Counts the script runs the page has finished, so a test can wait for the rerun its click caused.
 RUN_COUNTER = """
