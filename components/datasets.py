@@ -42,7 +42,28 @@ def files_signature(directory: Path) -> tuple:
 @st.cache_data(show_spinner="Loading data…", max_entries=4)
 def _cached_package(directory: str, signature: tuple) -> Package:
     """Validated package for one state of the files (signature is only the cache key)."""
-    return load_package(Path(directory))
+    package = load_package(Path(directory))
+    if package.valid:
+        _remember(Path(directory), signature, package)
+    return package
+
+
+# st.cache_data hands out a copy on every call: pages ask for single tables and the notice for
+# the errors, so a rerun copies only what it shows rather than the whole package each time.
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cached_table(directory: str, signature: tuple, name: str) -> pd.DataFrame:
+    return _cached_package(directory, signature).tables[name]
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _cached_errors(directory: str, signature: tuple) -> list[DataError]:
+    return _cached_package(directory, signature).errors
+
+
+def current_errors() -> list[DataError]:
+    """The problems in the data files on disk now (empty when they are valid)."""
+    directory = data_dir()
+    return _cached_errors(str(directory), files_signature(directory))
 
 
 @dataclass
@@ -106,14 +127,17 @@ def load_state() -> DataState:
     signature = files_signature(directory)
     package = _cached_package(str(directory), signature)
     if package.valid:
-        _remember(directory, signature, package)
         return DataState(package)
     last_good = _recall(directory) or Package(tables=empty_tables())
     return DataState(last_good, errors=package.errors, stale=True)
 
 
 def _table(name: str) -> pd.DataFrame:
-    return load_state().package.tables[name]
+    directory = data_dir()
+    signature = files_signature(directory)
+    if _cached_errors(str(directory), signature):
+        return load_state().package.tables[name]  # the last good data
+    return _cached_table(str(directory), signature, name)
 
 
 def load_sources() -> pd.DataFrame:

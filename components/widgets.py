@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components import labels, timeline, transforms
-from components.datasets import load_state
+from components.datasets import current_errors, load_state
 from components.safety import csv_download, escape_markdown, quote_markdown
 
 MAX_ERRORS_SHOWN = 200
@@ -17,9 +17,9 @@ MAX_ERRORS_SHOWN = 200
 
 def data_notice() -> None:
     """Tell readers when they see older data, and editors what to fix (text is never rendered as HTML)."""
-    state = load_state()
-    if not state.stale:
+    if not current_errors():
         return
+    state = load_state()
     if state.has_data:
         st.warning("The data files were changed and did not pass validation. You are seeing the last good data.", icon=":material/history:")
     else:
