@@ -1,15 +1,8 @@
 """How big the gang is, how many Venezuelans live in and cross into the US, and DHS's gang-linked counts, charted with their sources."""
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from components import charts, datasets, widgets
-
-
-def chart_block(name: str, figure: go.Figure, table, notes: list[str], source_ids, image_format: str) -> None:
-    """A chart with its table, download, notes and sources, exported as tren-de-aragua-<name>."""
-    filename = f"tren-de-aragua-{name}"
-    widgets.chart_with_data(f"figures_{name}", figure, table, notes, source_ids, sources, charts.chart_config(filename, image_format), f"{filename}.csv", alt=charts.describe(figure))
 
 
 figures = datasets.load_figures()
@@ -26,16 +19,16 @@ image_format = widgets.single_choice_filter("Camera button on each chart saves",
 st.header("How big is Tren de Aragua?")
 membership = charts.membership_rows(figures)
 membership_table = charts.figure_table(membership)
-chart_block("membership-estimates", charts.membership_estimates(figures, sources), membership_table, charts.table_notes(membership_table, "label"), membership["source_id"], image_format)
+widgets.chart_with_data("membership-estimates", charts.membership_estimates(figures, sources), membership_table, charts.table_notes(membership_table, "label"), membership["source_id"], sources, image_format)
 
 profits = charts.profit_rows(figures)
 profit_table = charts.figure_table(profits)
-chart_block("annual-profits", charts.profit_estimates(figures, sources), profit_table, charts.table_notes(profit_table, "label"), profits["source_id"], image_format)
+widgets.chart_with_data("annual-profits", charts.profit_estimates(figures, sources), profit_table, charts.table_notes(profit_table, "label"), profits["source_id"], sources, image_format)
 
 st.header("Venezuelans in the US")
 population = charts.population_rows(figures)
 population_table = charts.figure_table(population)
-chart_block("venezuelan-population-us", charts.population_over_time(figures, sources), population_table, charts.table_notes(population_table, "label"), population["source_id"], image_format)
+widgets.chart_with_data("venezuelan-population-us", charts.population_over_time(figures, sources), population_table, charts.table_notes(population_table, "label"), population["source_id"], sources, image_format)
 
 st.header("Border encounters")
 period = widgets.single_choice_filter("Show encounters", charts.PERIODS, key="figures_period", default=next(iter(charts.PERIODS)), segmented=True, link_default=False)
@@ -44,9 +37,9 @@ encounters = charts.encounter_rows(series, period)
 dates = charts.marked_dates(series, milestones, rulings, period)
 encounter_figure = charts.encounters(series, milestones, rulings, sources, period)
 encounter_table = charts.encounter_table(encounters)
-chart_block(
+widgets.chart_with_data(
     f"cbp-venezuelan-encounters-{period.replace('_', '-')}", encounter_figure, encounter_table,
-    [charts.ENCOUNTERS_DEFINITION, *charts.table_notes(encounter_table, "period")], list(encounters["source_id"]) + list(dates["source_id"]), image_format,
+    [charts.ENCOUNTERS_DEFINITION, *charts.table_notes(encounter_table, "period")], list(encounters["source_id"]) + list(dates["source_id"]), sources, image_format,
 )
 with st.expander("Dates marked on the chart"):
     dates_table = charts.dates_table(dates)
@@ -56,4 +49,4 @@ with st.expander("Dates marked on the chart"):
 st.header("Gang-linked migrants in context")
 context_table = charts.gang_link_table(figures)
 context = charts.figure_table(context_table)
-chart_block("gang-linked-migrants-in-context", charts.gang_links_in_context(figures, sources), context, charts.table_notes(context, "label"), context_table["source_id"], image_format)
+widgets.chart_with_data("gang-linked-migrants-in-context", charts.gang_links_in_context(figures, sources), context, charts.table_notes(context, "label"), context_table["source_id"], sources, image_format)

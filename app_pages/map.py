@@ -2,25 +2,10 @@
 
 import streamlit as st
 
-from components import datasets, labels, maps, timeline, transforms, widgets
+from components import datasets, labels, maps, transforms, widgets
 from components.safety import escape_markdown
 
 LAST_CLICK_KEY = "map_last_click"  # the map click already applied, so the picker can change it afterwards
-
-
-def event_details(event, sources, rulings) -> None:
-    """The details panel of one event: facts with the status wording, summary, the source's words, citation and rulings."""
-    st.subheader(escape_markdown(event["title"]))
-    widgets.low_confidence_warning(event["confidence"])
-    widgets.facts_list(maps.event_facts(event))
-    st.markdown(escape_markdown(event["summary"]))
-    st.markdown("**What the source says:**")
-    widgets.quote_block(event["quote"])
-    widgets.source_note([event["source_id"]], sources)
-    concerned = timeline.rulings_about_event(rulings, event.name)
-    if concerned:
-        st.markdown("**Court rulings about this event**")
-        widgets.related_rulings(concerned)
 
 
 events = datasets.load_events()
@@ -68,7 +53,7 @@ with details_column:
     st.session_state[LAST_CLICK_KEY] = clicked
     chosen_event = widgets.single_choice_filter("Event details", maps.event_choices(shown), key="map_event", placeholder="Choose or click an event")
     if chosen_event:
-        event_details(shown.set_index("event_id").loc[chosen_event], sources, datasets.load_rulings())
+        widgets.event_details(shown.set_index("event_id").loc[chosen_event], sources, datasets.load_rulings())
     else:
         st.caption("Click a point on the map, or choose an event above, to read what happened and who reported it.")
 

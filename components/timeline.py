@@ -10,14 +10,14 @@ from collections.abc import Iterable
 import pandas as pd
 import plotly.graph_objects as go
 
-from components import labels, theme, transforms
+from components import labels, schemas, theme, transforms
 
 LEVELS = ["district", "appeals", "supreme"]
 OUTCOMES = ["against_government", "for_government", "mixed", "pending"]
 LEVEL_SYMBOLS = {"district": "circle", "appeals": "diamond", "supreme": "star"}
 NOT_AEA = "(not an AEA case)"
 NOT_RECORDED = "not recorded"
-SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+SLUG = re.compile(schemas.SLUG)  # the form ids must have in the data, so a link cannot carry anything else
 
 # Pixel budget of the figure, so that it reads at 375 px: lane labels sit above their lines (no
 # y tick labels eating the width), and the legend and source lines get room under the axis.

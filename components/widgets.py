@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from components import labels, timeline, transforms
+from components import charts, labels, maps, timeline, transforms
 from components.datasets import current_errors, load_state
 from components.safety import csv_download, escape_markdown, quote_markdown
 
@@ -88,7 +88,7 @@ def source_note(source_ids: Sequence[str], sources: pd.DataFrame, prefix: str = 
     """'Source: Publisher, “Title”, date (link)' under a chart or table, escaped."""
     cited = sources.set_index("source_id").reindex(list(dict.fromkeys(source_ids))).dropna(how="all")
     lines = []
-    for source_id, source in cited.iterrows():
+    for _, source in cited.iterrows():
         text = escape_markdown(transforms.citation(source))
         url = source.get("url")
         lines.append(f"{text} ([link]({_safe_url(url)}))" if isinstance(url, str) else text)
@@ -214,12 +214,13 @@ def low_confidence_warning(confidence: object) -> None:
         st.warning(escape_markdown(labels.label("confidence", "low")), icon=":material/help:")
 
 
-def chart_with_data(key: str, figure, table: pd.DataFrame, notes: Sequence[str], source_ids: Sequence[str], sources: pd.DataFrame, config: dict, filename: str, alt: str | None = None) -> None:
-    """A chart, then its data table, CSV download and notes in an expander, then its sources."""
-    st.plotly_chart(figure, theme=None, config=config, key=f"{key}_chart", **({"alt": alt} if alt else {}))
+def chart_with_data(name: str, figure, table: pd.DataFrame, notes: Sequence[str], source_ids: Sequence[str], sources: pd.DataFrame, image_format: str) -> None:
+    """A chart (exported as tren-de-aragua-<name>), then its table, CSV and notes in an expander, then its sources."""
+    filename = f"tren-de-aragua-{name}"
+    st.plotly_chart(figure, theme=None, config=charts.chart_config(filename, image_format), key=f"figures_{name}_chart", alt=charts.describe(figure))
     with st.expander("Data table, notes and download", icon=":material/table:"):
         st.dataframe(table, hide_index=True)
-        download_csv(table, filename, key=f"{key}_csv")
+        download_csv(table, f"{filename}.csv", key=f"figures_{name}_csv")
         for note in notes:
             st.markdown("- " + escape_markdown(note))
     source_note(list(source_ids), sources)
@@ -240,3 +241,18 @@ def related_rulings(choices: dict[str, str]) -> None:
         link = {"rulings_ruling": ruling_id} if timeline.SLUG.fullmatch(ruling_id) else None
         if link:
             st.page_link(PAGES["rulings"][0], label=text, query_params=link, icon=":material/gavel:")
+
+
+def event_details(event: pd.Series, sources: pd.DataFrame, rulings: pd.DataFrame) -> None:
+    """One event: facts with the status wording, summary, the source's words, citation and the rulings about it."""
+    st.subheader(escape_markdown(event["title"]))
+    low_confidence_warning(event["confidence"])
+    facts_list(maps.event_facts(event))
+    st.markdown(escape_markdown(event["summary"]))
+    st.markdown("**What the source says:**")
+    quote_block(event["quote"])
+    source_note([event["source_id"]], sources)
+    concerned = timeline.rulings_about_event(rulings, event.name)
+    if concerned:
+        st.markdown("**Court rulings about this event**")
+        related_rulings(concerned)
