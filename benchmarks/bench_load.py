@@ -75,11 +75,13 @@ def synthetic_events(rows: int, source_ids: list[str], seed: int = 7) -> pa.Tabl
         "lon": np.round(rng.uniform(-120, 30, rows), 5),
         "geocode": np.array(["manual"] * rows),
         "people_count": rng.integers(0, 50, rows),
+        "people_count_kind": np.array(["arrested_or_charged"] * rows),
         "people_count_label": np.array(["people"] * rows),
         "source_id": np.array(source_ids)[rng.integers(0, len(source_ids), rows)],
         "quote": text("Synthetic quote that supports the row, with a number "),
         "confidence": np.array(["high", "medium", "low"])[rng.integers(0, 3, rows)],
         "notes": np.array([""] * rows),
+        "editor_notes": np.array([""] * rows),
     }
     assert list(columns) == TABLES["events"].columns
     return pa.table(columns)

@@ -57,6 +57,13 @@ GEOCODE_METHODS = ["manual", "gazetteer"]
 COURT_LEVELS = ["district", "appeals", "supreme"]
 OUTCOMES = ["for_government", "against_government", "mixed", "pending"]
 PRESENCE_STATUSES = ["origin", "confirmed", "reported"]
+TITLE_KINDS = ["headline", "description"]
+# How the cited text was read: on the original's own page, in a republished copy (wire client,
+# repost, mirror) that names the original, or in a copy whose tie to the original is unverified.
+ACCESS_KINDS = ["original", "copy", "unverified_copy"]
+PROCEEDINGS = ["decision", "oral_argument"]
+# What an event's people_count counts; only arrests and charges size the map's circles.
+PEOPLE_COUNT_KINDS = ["arrested_or_charged", "removed_or_transferred", "returned", "security_forces", "other"]
 MILESTONE_KINDS = ["designation", "sanction", "proclamation", "executive_action", "assessment"]
 CHANGE_KINDS = ["added", "corrected", "removed"]
 DATA_FILES = ["sources", "figures", "series", "events", "rulings", "presence", "milestones", "changes"]
@@ -111,7 +118,14 @@ def _confidence_field() -> object:
 
 
 def _notes_field() -> object:
-    return pa.Field(nullable=True, description="Caveats, conflicts between sources, arithmetic")
+    return pa.Field(nullable=True, description="Caveats for readers: conflicts between sources, arithmetic (shown on the pages)")
+
+
+def _editor_notes_field() -> object:
+    return pa.Field(
+        nullable=True,
+        description="For editors only, never shown to readers: how the row was found and checked, leads to follow",
+    )
 
 
 class _Strict:
@@ -124,17 +138,29 @@ class Sources(pa.DataFrameModel):
 
     source_id: str = pa.Field(unique_values=(), str_matches=SLUG, description="Identifier used by source_id columns")
     publisher: str = pa.Field(not_blank=(), description="The original publisher")
-    title: str = pa.Field(not_blank=(), description="Headline or file title")
+    title: str = pa.Field(not_blank=(), description="The headline or file title as published, or a description of the item (see title_kind)")
+    title_kind: Category = pa.Field(
+        isin=TITLE_KINDS,
+        description="headline (the publisher's own title, shown in quotation marks) or description (our words for an item whose headline is not known, shown as such)",
+    )
     url: Optional[str] = pa.Field(
-        nullable=True, str_matches=URL, description="Link to the source (empty only where it is unknown; notes say why)"
+        nullable=True,
+        str_matches=URL,
+        description="The original: the publisher's own page, the court's document or docket, or the agency's data page (empty where it is not known)",
     )
     published: Optional[str] = _date_field("Publication date, as precise as the source shows", nullable=True)
     kind: Category = pa.Field(isin=SOURCE_KINDS, description="What sort of source it is")
     language: str = pa.Field(str_matches=LANGUAGE, description="ISO 639-1 code of the quoted text")
+    access: Category = pa.Field(
+        isin=ACCESS_KINDS,
+        description="How the cited text was read: original (on the original's own page), copy (in a republication that names the original: a wire client, repost or mirror) or unverified_copy (in a copy whose tie to the original is not established). Rows citing a copy are at most medium confidence, an unverified copy at most low",
+    )
     via: Optional[str] = pa.Field(
         nullable=True, description="The copy actually read (repost, mirror, aggregator) when not the original"
     )
+    via_url: Optional[str] = pa.Field(nullable=True, str_matches=URL, description="Link to the copy read, shown as a secondary 'read via' link")
     notes: Optional[str] = _notes_field()
+    editor_notes: Optional[str] = _editor_notes_field()
 
     Config = type("Config", (_Strict,), {})
 
@@ -158,6 +184,7 @@ class Figures(pa.DataFrameModel):
     source_id: str = _source_field()
     quote: str = _quote_field()
     notes: Optional[str] = _notes_field()
+    editor_notes: Optional[str] = _editor_notes_field()
 
     Config = type("Config", (_Strict,), {})
 
@@ -187,6 +214,7 @@ class Series(pa.DataFrameModel):
     source_id: str = _source_field()
     quote: str = _quote_field()
     notes: Optional[str] = _notes_field()
+    editor_notes: Optional[str] = _editor_notes_field()
 
     class Config(_Strict):
         unique = ["series_id", "period"]
@@ -213,11 +241,17 @@ class Events(pa.DataFrameModel):
     lon: Optional[float] = pa.Field(nullable=True, in_range={"min_value": -180, "max_value": 180}, description="Longitude, WGS84 degrees (empty: geocoded from place)")
     geocode: Optional[Category] = pa.Field(nullable=True, isin=GEOCODE_METHODS, description="manual (coordinates typed by an editor) or gazetteer (looked up offline); empty means gazetteer")
     people_count: Optional[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="How many people the source counts (arrested, removed, deployed)")
-    people_count_label: Optional[str] = pa.Field(nullable=True, description="What people_count counts")
+    people_count_kind: Optional[Category] = pa.Field(
+        nullable=True,
+        isin=PEOPLE_COUNT_KINDS,
+        description="What kind of count people_count is: arrested_or_charged (the only kind that sizes the map's circles), removed_or_transferred, returned, security_forces or other; required with people_count",
+    )
+    people_count_label: Optional[str] = pa.Field(nullable=True, description="What people_count counts, in the source's terms")
     source_id: str = _source_field()
     quote: str = _quote_field()
     confidence: Category = _confidence_field()
     notes: Optional[str] = _notes_field()
+    editor_notes: Optional[str] = _editor_notes_field()
 
     Config = type("Config", (_Strict,), {})
 
@@ -237,8 +271,11 @@ class Rulings(pa.DataFrameModel):
     date: str = _date_field("Date of the decision")
     case_name: str = pa.Field(not_blank=(), description="Case name as the source gives it for this decision")
     case_group: str = pa.Field(not_blank=(), description="The case the decision belongs to (one timeline lane)")
+    proceeding: Category = pa.Field(isin=PROCEEDINGS, description="decision (an order, opinion or judgment: counted as a ruling) or oral_argument (a hearing, shown on the timeline but not counted)")
     aea_case: bool = pa.Field(description="true when the case concerns removals under the Alien Enemies Act proclamation")
-    docket: Optional[str] = pa.Field(nullable=True, description="Docket number, where a source shows it")
+    about_tda: bool = pa.Field(description="true when the case concerns people the government accused of Tren de Aragua membership; false marks a related case shown for context")
+    docket: Optional[str] = pa.Field(nullable=True, description="Docket number as the court gives it, where known")
+    court_url: Optional[str] = pa.Field(nullable=True, str_matches=URL, description="The court's own document or docket for this decision (supremecourt.gov, a court's site, or CourtListener), where known")
     court: str = pa.Field(not_blank=(), description="Court")
     court_level: Category = pa.Field(isin=COURT_LEVELS, description="district, appeals or supreme")
     judge: str = pa.Field(not_blank=(), description="Judge or panel")
@@ -250,6 +287,7 @@ class Rulings(pa.DataFrameModel):
     quote: str = _quote_field()
     confidence: Category = _confidence_field()
     notes: Optional[str] = _notes_field()
+    editor_notes: Optional[str] = _editor_notes_field()
 
     Config = type("Config", (_Strict,), {})
 
@@ -258,12 +296,13 @@ class Presence(pa.DataFrameModel):
     """One country where Tren de Aragua is reported to be present."""
 
     country: str = pa.Field(unique_values=(), iso_country=(), description="ISO 3166-1 alpha-3 country code")
-    status: Category = pa.Field(isin=PRESENCE_STATUSES, description="origin, confirmed (a government or police body states it) or reported (news reports only)")
+    status: Category = pa.Field(isin=PRESENCE_STATUSES, description="origin, confirmed (the cited source is an authority's own statement for this country: a source of kind government or court) or reported (everything else, including news reports of what officials said)")
     reported_on: Optional[str] = _date_field("Date of the cited source", nullable=True)
     source_id: str = _source_field()
     quote: str = _quote_field()
     confidence: Category = _confidence_field()
     notes: Optional[str] = _notes_field()
+    editor_notes: Optional[str] = _editor_notes_field()
 
     Config = type("Config", (_Strict,), {})
 
@@ -281,6 +320,7 @@ class Milestones(pa.DataFrameModel):
     quote: str = _quote_field()
     confidence: Category = _confidence_field()
     notes: Optional[str] = _notes_field()
+    editor_notes: Optional[str] = _editor_notes_field()
 
     Config = type("Config", (_Strict,), {})
 
