@@ -12,7 +12,7 @@ st.markdown(
     "courts are still ruling. This tracker shows each figure with who produced it, when, and the "
     "exact words of the source."
 )
-widgets.last_updated(datasets.load_changes())
+widgets.last_updated(datasets.load_changes(), datasets.load_events(), datasets.load_rulings())
 
 cards = headlines.headline_cards(datasets.load_figures(), datasets.load_series(), datasets.load_rulings())
 widgets.headline_cards(cards, datasets.load_sources())

@@ -44,7 +44,7 @@ def _figure_card(heading: str, figure: pd.Series | None, page: str) -> Card | No
     as_of = transforms.date_label(figure["as_of"], figure["as_of_precision"])
     return Card(
         heading=heading,
-        value=transforms.figure_value_label(figure),
+        value=transforms.figure_value_label(figure, marked=True),
         detail=f"{figure['unit']}; {figure['estimator']}; as of {as_of}",
         source_ids=(figure["source_id"],),
         page=page,
@@ -52,22 +52,54 @@ def _figure_card(heading: str, figure: pd.Series | None, page: str) -> Card | No
     )
 
 
+def _bound_label(rows: pd.DataFrame, value: float) -> str:
+    """One end of a range as the rows at that value state it: 'more than 5,000' only when all of them say so; derived marked."""
+    at = rows[rows["value"] == value]
+    text = transforms.number_label(value)
+    if len(at) and (at["low"] == at["value"]).all() and at["high"].isna().all():
+        text = f"more than {text}"
+    if len(at) and at["computed"].astype(bool).all():
+        text += f" {transforms.DERIVED_MARK}"
+    return text
+
+
 def membership_card(figures: pd.DataFrame) -> Card | None:
-    """All membership estimates as one range, saying how many estimates and estimators there are."""
-    rows = figures[(figures["metric"] == "membership") & (figures["confidence"] != "low")]
+    """All membership estimates as one range: derived ends marked, estimates and distinct estimators counted, low confidence left out and said so."""
+    metric = figures[figures["metric"] == "membership"]
+    rows = metric[(metric["confidence"] != "low") & metric["value"].notna()]
     if rows.empty:
         return None
     low, high = rows["value"].min(), rows["value"].max()
-    value = transforms.number_label(low) if low == high else f"{transforms.number_label(low)}–{transforms.number_label(high)}"
+    value = _bound_label(rows, low) if low == high else f"{_bound_label(rows, low)} to {_bound_label(rows, high)}"
     dated = rows.dropna(subset=["as_of"])
     latest = transforms.date_label(dated["as_of"].max(), "year") if len(dated) else "undated"
+    estimators = rows["estimator"].nunique()
+    detail = [f"the range of {_count(len(rows), 'figure')} from {_count(estimators, 'estimator')}, latest {latest}; estimates disagree"]
+    derived = rows[rows["computed"].astype(bool)]
+    if len(derived):
+        detail.append(f"the end marked {transforms.DERIVED_MARK} is our arithmetic on a source's words, not a number it prints")
+    left_out = len(metric) - len(rows)
+    if left_out:
+        detail.append(f"{_count(left_out, 'low-confidence figure')} not included")
     return Card(
         heading="Members, by estimate",
         value=value,
-        detail=f"{len(rows)} estimates from {rows['estimator'].nunique()} estimators, latest {latest}; estimates disagree",
+        detail="; ".join(detail),
         source_ids=tuple(dict.fromkeys(rows["source_id"])),
         page="figures",
+        confidence=_weakest(rows["confidence"]),
     )
+
+
+def _count(number: int, noun: str) -> str:
+    """'1 figure' / '3 figures'."""
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+
+
+def _weakest(confidences: pd.Series) -> str:
+    """The lowest confidence among the rows a card summarises."""
+    present = set(confidences.astype(str))
+    return next((level for level in ("low", "medium", "high") if level in present), "high")
 
 
 def encounters_card(series: pd.DataFrame) -> Card | None:
@@ -85,17 +117,40 @@ def encounters_card(series: pd.DataFrame) -> Card | None:
     )
 
 
+def counted_rulings(rulings: pd.DataFrame) -> pd.DataFrame:
+    """The rows the rulings card counts: decisions (not oral arguments) in cases about alleged Tren de Aragua members."""
+    return rulings[(rulings["proceeding"] == "decision") & rulings["about_tda"].astype(bool)]
+
+
 def rulings_card(rulings: pd.DataFrame) -> Card | None:
-    """How many rulings and cases are tracked, and how many went against the government."""
-    if rulings.empty:
+    """Decisions tracked in cases about alleged TdA members: how many on Alien Enemies Act removals, against the government, and what is not counted."""
+    counted = counted_rulings(rulings)
+    if counted.empty:
         return None
-    against = int((rulings["outcome"] == "against_government").sum())
+    against = int((counted["outcome"] == "against_government").sum())
+    aea = int(counted["aea_case"].astype(bool).sum())
+    detail = [
+        f"in {_count(counted['case_group'].nunique(), 'case')} about alleged Tren de Aragua members",
+        f"{aea:,} on Alien Enemies Act removals",
+        f"{against:,} against the government",
+        f"latest {transforms.date_label(counted['date'].max(), 'day')}",
+    ]
+    arguments = int((rulings["proceeding"] == "oral_argument").sum())
+    context = rulings[(rulings["proceeding"] == "decision") & ~rulings["about_tda"].astype(bool)]
+    not_counted = []
+    if arguments:
+        not_counted.append(_count(arguments, "oral argument"))
+    if len(context):
+        not_counted.append(f"{_count(len(context), 'decision')} in {_count(context['case_group'].nunique(), 'related case')} shown for context")
+    if not_counted:
+        detail.append("not counted: " + " and ".join(not_counted))
     return Card(
-        heading="Court rulings tracked",
-        value=f"{len(rulings)}",
-        detail=f"in {rulings['case_group'].nunique()} cases; {against} against the government; latest {transforms.date_label(rulings['date'].max(), 'day')}",
+        heading="Court decisions tracked",
+        value=f"{len(counted):,}",
+        detail="; ".join(detail),
         source_ids=(),  # one source per ruling: listed on the Rulings page
         page="rulings",
+        confidence=_weakest(counted["confidence"]),
     )
 
 
@@ -105,7 +160,7 @@ def headline_cards(figures: pd.DataFrame, series: pd.DataFrame, rulings: pd.Data
         membership_card(figures),
         _figure_card("Venezuelan immigrants in the US", _best(figures, "venezuelan_population_us"), "figures"),
         encounters_card(series),
-        _figure_card("Migrants DHS linked to the gang", _best(figures, "us_migrants_possible_ties"), "figures"),
+        _figure_card("Migrants DHS says may have ties to the gang", _best(figures, "us_migrants_possible_ties"), "figures"),
         _figure_card("Removed to El Salvador under the Alien Enemies Act", _best(figures, "aea_removals"), "rulings"),
         rulings_card(rulings),
     ]

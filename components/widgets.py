@@ -12,28 +12,34 @@ from components import charts, labels, maps, timeline, transforms
 from components.datasets import current_errors, load_state
 from components.safety import csv_download, escape_markdown, quote_markdown
 
-MAX_ERRORS_SHOWN = 200
+# A link's query string is untrusted: values longer than this, or more of them, are not looked at.
+MAX_PARAM_CHARS = 200
+MAX_PARAM_VALUES = 50
+ECHO_CHARS = 40  # how much of an unknown value a notice repeats
 
 
 def data_notice() -> None:
-    """Tell readers when they see older data, and editors what to fix (text is never rendered as HTML)."""
+    """One short, neutral notice when readers see older data; the problems themselves are for editors (make validate)."""
     if not current_errors():
         return
-    state = load_state()
-    if state.has_data:
-        st.warning("The data files were changed and did not pass validation. You are seeing the last good data.", icon=":material/history:")
+    if load_state().has_data:
+        st.info("The data is being updated. You are seeing the latest checked version.", icon=":material/history:")
     else:
-        st.error("The data files did not pass validation, and no earlier good data is available.", icon=":material/error:")
-    with st.expander(f"For editors: {len(state.errors)} problems to fix (run `make validate`)"):
-        rows = [error.as_dict() for error in state.errors[:MAX_ERRORS_SHOWN]]
-        st.dataframe(pd.DataFrame(rows, columns=["file", "row", "column", "value", "rule", "message"]), hide_index=True)
-        if len(state.errors) > MAX_ERRORS_SHOWN:
-            st.caption(f"First {MAX_ERRORS_SHOWN} shown; `python -m components.validate` lists them all.")
+        st.warning("The data is being updated and cannot be shown right now. Please try again later.", icon=":material/hourglass_empty:")
+
+
+def _shorten(value: str) -> str:
+    return value if len(value) <= ECHO_CHARS else value[: ECHO_CHARS - 1] + "…"
 
 
 def _url_notice(key: str, rejected: Sequence[str]) -> None:
-    shown = ", ".join(rejected)
+    shown = ", ".join(_shorten(value) for value in list(rejected)[:3]) + (" …" if len(rejected) > 3 else "")
     st.info(escape_markdown(f"The link asked for {key}={shown}, which this page does not have: showing the default instead."), icon=":material/link_off:")
+
+
+def _query_values(key: str) -> list[str]:
+    """The link's values for key, capped in number and length (a longer value cannot be an option)."""
+    return [value[: MAX_PARAM_CHARS + 1] for value in st.query_params.get_all(key)[:MAX_PARAM_VALUES]]
 
 
 def _write_param(key: str, values: Sequence[str]) -> None:
@@ -48,7 +54,7 @@ def multiselect_filter(label: str, options: Sequence[str], key: str, format_func
     """A multiselect whose choice lives in the URL (?key=a&key=b); unknown values in a link fall back with a notice."""
     options = list(options)
     if key not in st.session_state:
-        wanted = st.query_params.get_all(key)
+        wanted = _query_values(key)
         rejected = [value for value in wanted if value not in options]
         if rejected:
             _url_notice(key, rejected)
@@ -71,7 +77,7 @@ def date_range_filter(label: str, first: date, last: date, key: str) -> tuple[da
     """A date-range slider kept in the URL as ?key=YYYY-MM-DD..YYYY-MM-DD; a bad range falls back with a notice."""
     if key not in st.session_state:
         chosen = (first, last)
-        wanted = st.query_params.get(key)
+        wanted = next(iter(_query_values(key)), None)
         if wanted:
             parts = [_parse_day(part) for part in wanted.split("..")]
             if len(parts) == 2 and all(parts) and first <= parts[0] <= parts[1] <= last:
@@ -84,14 +90,22 @@ def date_range_filter(label: str, first: date, last: date, key: str) -> tuple[da
     return start, end
 
 
+def _source_links(source: pd.Series) -> str:
+    """' (original; copy read)' links for a citation: the original first, the copy read as a secondary link."""
+    links = []
+    if isinstance(source.get("url"), str):
+        links.append(f"[original]({_safe_url(source['url'])})" if isinstance(source.get("via_url"), str) else f"[link]({_safe_url(source['url'])})")
+    if isinstance(source.get("via_url"), str):
+        links.append(f"[copy read]({_safe_url(source['via_url'])})")
+    return f" ({'; '.join(links)})" if links else ""
+
+
 def source_note(source_ids: Sequence[str], sources: pd.DataFrame, prefix: str = "Source") -> None:
-    """'Source: Publisher, “Title”, date (link)' under a chart or table, escaped."""
+    """'Source: Publisher, “Title”, date, read via … (original; copy read)' under a chart or table, escaped."""
     cited = sources.set_index("source_id").reindex(list(dict.fromkeys(source_ids))).dropna(how="all")
     lines = []
     for _, source in cited.iterrows():
-        text = escape_markdown(transforms.citation(source))
-        url = source.get("url")
-        lines.append(f"{text} ([link]({_safe_url(url)}))" if isinstance(url, str) else text)
+        lines.append(escape_markdown(transforms.citation(source)) + _source_links(source))
     if lines:
         label = prefix if len(lines) == 1 else f"{prefix}s"
         # Small text rather than st.caption: a caption dims its links below 4.5:1 contrast.
@@ -117,10 +131,11 @@ PAGES = {
 }
 
 
-def last_updated(changes: pd.DataFrame) -> None:
-    """'Data last updated …' from the change log."""
-    if len(changes):
-        st.caption(f"Data last updated {transforms.date_label(changes['date'].max(), 'day')}.")
+def last_updated(changes: pd.DataFrame, events: pd.DataFrame, rulings: pd.DataFrame) -> None:
+    """'Data last updated …' (the last change in the log), beside the dates of the newest event and ruling."""
+    line = transforms.freshness_line(changes, events, rulings)
+    if line:
+        st.caption(escape_markdown(line))
 
 
 def headline_cards(cards: Sequence, sources: pd.DataFrame, columns: int = 3) -> None:
@@ -131,8 +146,7 @@ def headline_cards(cards: Sequence, sources: pd.DataFrame, columns: int = 3) -> 
             st.markdown(f"**{escape_markdown(card.heading)}**")
             st.markdown(f"## {escape_markdown(card.value)}")
             st.caption(escape_markdown(card.detail))
-            if card.confidence == "low":
-                st.caption(escape_markdown(labels.label("confidence", "low")))
+            st.caption(escape_markdown(labels.label("confidence", card.confidence)))
             if len(card.source_ids) == 1:
                 source_note(card.source_ids, sources)
             path, title = PAGES[card.page]
@@ -153,12 +167,14 @@ def page_links(current: str) -> None:
 
 
 def sources_table(sources: pd.DataFrame) -> None:
-    """Every source with publisher, title, date, kind, the copy read and a link."""
-    shown = sources.assign(published=[transforms.date_label(start, precision) for start, precision in zip(sources["published"], sources["published_precision"])])
+    """Every source: publisher, headline (or our description), date, kind, how it was read, the original and the copy read."""
     st.dataframe(
-        shown[["source_id", "publisher", "title", "published", "kind", "language", "via", "url", "notes"]],
+        transforms.sources_for_readers(sources),
         hide_index=True,
-        column_config={"url": st.column_config.LinkColumn("link", display_text="open"), "via": "read via"},
+        column_config={
+            "original": st.column_config.LinkColumn("original", display_text="open"),
+            "copy read": st.column_config.LinkColumn("copy read", display_text="open"),
+        },
     )
 
 
@@ -184,7 +200,7 @@ def single_choice_filter(
     if default is not None and default not in choices:
         default = codes[0]
     if key not in st.session_state:
-        wanted = st.query_params.get(key)
+        wanted = next(iter(_query_values(key)), None)
         if wanted is not None and wanted not in choices:
             _url_notice(key, [wanted])
         st.session_state[key] = wanted if wanted in choices else default
@@ -239,8 +255,8 @@ def related_rulings(choices: dict[str, str]) -> None:
     """Court rulings that concern an event, each linking to its detail on the rulings page."""
     for ruling_id, text in choices.items():
         link = {"rulings_ruling": ruling_id} if timeline.SLUG.fullmatch(ruling_id) else None
-        if link:
-            st.page_link(PAGES["rulings"][0], label=text, query_params=link, icon=":material/gavel:")
+        if link:  # a page link's label is markdown: the case name is data
+            st.page_link(PAGES["rulings"][0], label=escape_markdown(text), query_params=link, icon=":material/gavel:")
 
 
 def event_details(event: pd.Series, sources: pd.DataFrame, rulings: pd.DataFrame) -> None:
