@@ -8,7 +8,6 @@ Text from the data is HTML-escaped, because plotly renders a subset of HTML in e
 from __future__ import annotations
 
 import html
-import math
 import textwrap
 from collections.abc import Iterable
 
@@ -48,6 +47,8 @@ LINE_PX = {"title": 22, "subtitle": 17, "foot": 14}
 AXIS_PX = 36  # x tick labels and a little air under the plot
 AXIS_TITLE_PX = 18
 EDGE_PX = 12  # text starts this far from the chart's left edge
+# A band above the title that the toolbar (plotly's modebar, about 30 px tall at the top right) shows in, so it never covers the title.
+MODEBAR_PX = 34
 NARROW_PLOT_PX = 270  # the plot's width on a phone: date marks are spread to not touch at this width
 ROW_PX = 54  # one estimate per row in the range charts
 LEGEND_WRAP = 40
@@ -156,7 +157,7 @@ def _frame(
     """Title, subtitle, legend and footnotes around a plot of plot_px pixels, laid out to read at 375 px."""
     title_lines = _wrap(title, TITLE_WRAP)
     subtitle_lines = _wrap(subtitle, SUBTITLE_WRAP)
-    top = 14 + len(title_lines) * LINE_PX["title"] + len(subtitle_lines) * LINE_PX["subtitle"] + 16 + extra_top_px
+    top = MODEBAR_PX + 14 + len(title_lines) * LINE_PX["title"] + len(subtitle_lines) * LINE_PX["subtitle"] + 16 + extra_top_px
     axis_px = AXIS_PX + (AXIS_TITLE_PX if axis_title else 0)
     legend_px = legend_rows * 19 + (8 if legend_rows else 0)
     footer_px = _footer(figure, notes, axis_px + legend_px, left_px)
@@ -167,7 +168,7 @@ def _frame(
         title={
             "text": "<b>" + "<br>".join(text(line) for line in title_lines) + "</b>",
             "subtitle": {"text": "<br>".join(text(line) for line in subtitle_lines), "font": {"size": SUBTITLE_SIZE, "color": theme.GREY}},
-            "x": 0, "xref": "container", "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 14, "l": EDGE_PX},
+            "x": 0, "xref": "container", "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": MODEBAR_PX + 14, "l": EDGE_PX},
             "font": {"size": TITLE_SIZE, "color": theme.INK},
         },
         font={"family": theme.FONT, "size": TEXT_SIZE, "color": theme.INK},
@@ -199,7 +200,7 @@ def _hover(row: pd.Series, sources: pd.DataFrame) -> str:
     publisher = sources.set_index("source_id")["publisher"].get(row["source_id"], row["source_id"])
     parts = [
         f"<b>{text(row['label'])}</b>",
-        text(transforms.figure_value_label(row)) + f" {text(row['unit'])}",
+        text(_value_text(row)) + f" {text(row['unit'])}",
         f"As of {text(short_date(row['as_of'], row['as_of_precision']))}",
         f"By {text(row['estimator'])}",
         text(_status_words(row)),
@@ -433,7 +434,7 @@ def annotation_dates(milestones: pd.DataFrame, rulings: pd.DataFrame) -> pd.Data
         {
             "date": chosen["date"], "date_precision": chosen["date_precision"].astype(str),
             "what": [str(kind).replace("_", " ").capitalize() for kind in chosen["kind"]],
-            "label": chosen["title"], "record_id": chosen["milestone_id"], "source_id": chosen["source_id"],
+            "label": chosen["title"], "record_id": chosen["milestone_id"], "source_id": chosen["source_id"], "quote": chosen["quote"],
         }
     )
     court = rulings[rulings["court_level"] == ANNOTATED_COURT_LEVEL]
@@ -442,7 +443,7 @@ def annotation_dates(milestones: pd.DataFrame, rulings: pd.DataFrame) -> pd.Data
             "date": court["date"], "date_precision": court["date_precision"].astype(str),
             "what": labels.label("court_level", ANNOTATED_COURT_LEVEL),
             "label": labels.label("court_level", ANNOTATED_COURT_LEVEL) + ": " + court["case_name"].astype(str),
-            "record_id": court["ruling_id"], "source_id": court["source_id"],
+            "record_id": court["ruling_id"], "source_id": court["source_id"], "quote": court["quote"],
         }
     )
     dates = pd.concat([marks, decisions], ignore_index=True).dropna(subset=["date"])
@@ -617,21 +618,35 @@ def gang_link_table(figures: pd.DataFrame) -> pd.DataFrame:
 
 
 def gang_links_in_context(figures: pd.DataFrame, sources: pd.DataFrame) -> go.Figure:
-    """DHS's counts of migrants with possible gang ties beside the Venezuelan population (log scale), with 'N in 10,000'."""
-    table = gang_link_table(figures)
+    """DHS's counts of migrants with possible gang ties, drawn as 'N in 10,000' Venezuelan immigrants on a linear axis, the counts as labels.
+
+    The population is 1,000 times the counts, so it is the base of the rate rather than a mark of
+    its own: one linear scale of comparable quantities, where lengths are honest.
+    """
+    rows, base = gang_link_rows(figures)
+    drawn = rows if base is not None else rows.iloc[0:0]
     figure = go.Figure()
-    positions = list(range(len(table)))[::-1]
-    for y, (index, row) in zip(positions, table.iterrows()):
-        is_base = index == 0 and row["metric"] == "venezuelan_population_us"
-        value = row["value"] if not pd.isna(row["value"]) else row["low"]
+    positions = list(range(len(drawn)))[::-1]
+    rates = drawn["per_10000"].dropna() if "per_10000" in drawn else pd.Series(dtype=float)
+    axis_max = max(float(rates.max()) * 1.6, 1.0) if len(rates) else 1.0
+    arrow = axis_max * 0.08
+    for y, (_, row) in zip(positions, drawn.iterrows()):
+        count = row["value"] if not pd.isna(row["value"]) else row["low"]
+        rate = float(row["per_10000"])
         hollow = row["confidence"] == "low"
-        color = theme.GREY if is_base else theme.VERMILLION
-        note = "" if is_base else per_10000_label(row)
-        figure.add_trace(go.Bar(
-            x=[value], y=[y], orientation="h", name=text(row["label"]), width=0.42, showlegend=False,
-            meta={"figure_id": row["figure_id"], "value": float(value), "per_10000": None if pd.isna(row.get("per_10000")) else float(row["per_10000"])},
-            marker={"color": WHITE if hollow else color, "line": {"color": color, "width": 2}},
-            hovertext=[_hover(row, sources) + (f"<br>{text(note)} (our arithmetic)" if note else "")], hoverinfo="text",
+        color = theme.GREY if hollow else theme.VERMILLION
+        shape = estimate_shape(row)
+        symbol = "diamond" if row.get("computed") else "circle"
+        more = shape == "more_than"  # a lower bound points past itself, it is not a value
+        xs = [rate, rate + arrow] if more else [rate]
+        symbols = [symbol + ("-open" if hollow else "")] + (["triangle-right"] if more else [])
+        note = per_10000_label(row)
+        figure.add_trace(go.Scatter(
+            x=xs, y=[y] * len(xs), mode="lines+markers" if more else "markers", name=text(row["label"]), showlegend=False,
+            meta={"figure_id": row["figure_id"], "value": float(count), "per_10000": rate, "shape": shape, "computed": bool(row["computed"])},
+            marker={"size": 13, "color": color, "symbol": symbols, "line": {"width": 2, "color": color}},
+            line={"color": color, "width": 2, "dash": "dot"},
+            hovertext=[_hover(row, sources) + f"<br>{text(note)} Venezuelan immigrants (our arithmetic)"] * len(xs), hoverinfo="text",
         ))
         label = f"{row['label']} · {short_date(row['as_of'], row['as_of_precision'])}" + (" · low confidence" if hollow else "")
         figure.add_annotation(
@@ -639,32 +654,76 @@ def gang_links_in_context(figures: pd.DataFrame, sources: pd.DataFrame) -> go.Fi
             xanchor="left", yanchor="bottom", showarrow=False, align="left", font={"size": TEXT_SIZE, "color": theme.INK},
         )
         figure.add_annotation(
-            name="value_label", text=text(transforms.figure_value_label(row) + (f" · {note}" if note else "")), x=math.log10(value), y=y,
-            xanchor="left", xshift=6, showarrow=False, font={"size": TEXT_SIZE, "color": theme.INK},
+            name="value_label", text=text(f"{_value_text(row)} {row['unit']} · {note}"), x=max(xs), y=y,
+            xanchor="left", xshift=10, showarrow=False, font={"size": TEXT_SIZE, "color": theme.INK},
         )
-    rows, base = gang_link_rows(figures)
-    notes = [("note", "Log scale: each gridline is ten times the one before. DHS's 'possible ties' are not findings of membership.")]
+    notes = []
     if base is not None:
-        notes.append(("note", f"'In 10,000' is our arithmetic: each count divided by {base['estimator']}'s {transforms.number_label(base['value'])} ({short_date(base['as_of'], base['as_of_precision'])}). The counts and the population come from different sources and dates."))
-    notes.append(("source", source_line(table["source_id"], sources)))
+        notes.append(("note", (
+            f"Each dot is a DHS count divided by {base['estimator']}'s {transforms.number_label(base['value'])} Venezuelan immigrants "
+            f"({short_date(base['as_of'], base['as_of_precision'])}), times 10,000: our arithmetic. "
+            + (f"{round(rates.max()):,} in 10,000 is {rates.max().round() / 100:g}% of them. " if len(rates) and round(rates.max()) >= 1 else "")
+            + "The counts and the population come from different sources and dates."
+        )))
+    notes.append(("note", "DHS's 'possible ties' are not findings of membership. Arrow: a 'more than' figure, a lower bound."))
+    notes.append(("source", source_line(gang_link_table(figures)["source_id"], sources)))
     notes.append(("as_of", as_of_line(rows["as_of"], rows["as_of_precision"], "DHS figures") + (f"; population {short_date(base['as_of'], base['as_of_precision'])}" if base is not None else "")))
-    _frame(
-        figure, title="How many migrants does DHS link to the gang?",
-        subtitle="DHS's counts beside the number of Venezuelan immigrants in the US.",
-        notes=notes, plot_px=max(1, len(table)) * (ROW_PX + 14) + 10, left_px=16, axis_title=True,
+    subtitle = (
+        f"Per 10,000 Venezuelan immigrants in the US ({transforms.number_label(base['value'])}, {base['estimator']}, "
+        f"{short_date(base['as_of'], base['as_of_precision'])}), with DHS's counts as labels."
+        if base is not None else "DHS's counts, per 10,000 Venezuelan immigrants in the US."
     )
-    values = table["value"].fillna(table["low"]).dropna()
-    low_end = math.floor(math.log10(values.min())) - 0.3 if len(values) else 0
-    high_end = math.log10(values.max()) + 1.3 if len(values) else 1
-    figure.update_xaxes(type="log", range=[low_end, high_end], dtick=1, tickformat="~s", title={"text": "people (log scale)", "font": {"size": TEXT_SIZE - 1, "color": theme.GREY}})
-    figure.update_yaxes(range=[-0.6, len(table) - 0.1], showticklabels=False, showgrid=False, fixedrange=True)
+    _frame(
+        figure, title="How many migrants does DHS link to the gang?", subtitle=subtitle,
+        notes=notes, plot_px=max(1, len(drawn)) * (ROW_PX + 14) + 10, left_px=16, axis_title=True,
+    )
+    figure.update_xaxes(type="linear", range=[0, axis_max], rangemode="tozero", tickformat=",~r", title={"text": "in 10,000 Venezuelan immigrants in the US", "font": {"size": TEXT_SIZE - 1, "color": theme.GREY}})
+    figure.update_yaxes(range=[-0.6, len(drawn) - 0.1], showticklabels=False, showgrid=False, fixedrange=True)
     return figure
+
+
+def drawn_figure_ids(figures: pd.DataFrame) -> set[str]:
+    """The figure_ids the Figures page's charts draw or compute with (their tables' rows)."""
+    drawn = set(membership_rows(figures)["figure_id"]) | set(profit_rows(figures)["figure_id"]) | set(population_rows(figures)["figure_id"])
+    return drawn | set(gang_link_table(figures)["figure_id"])
+
+
+def other_figure_rows(figures: pd.DataFrame) -> pd.DataFrame:
+    """The figures no chart draws, by metric then newest first, so every figure is shown somewhere."""
+    rows = figures[~figures["figure_id"].isin(drawn_figure_ids(figures))]
+    rows = rows.assign(_metric=rows["metric"].astype(str)).sort_values(["_metric", "as_of", "figure_id"], ascending=[True, False, True], kind="stable", na_position="last")
+    return rows.drop(columns="_metric").reset_index(drop=True)
+
+
+def other_figures_table(figures: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """A reader's table of the figures no chart draws: what, value as read (derived marked), estimator, as-of, confidence, source."""
+    rows = transforms.with_sources(other_figure_rows(figures), sources)
+    return pd.DataFrame(
+        {
+            "what": rows["label"].tolist(),
+            "value": [_value_text(row) for _, row in rows.iterrows()],
+            "unit": rows["unit"].tolist(),
+            "where": rows["geography"].tolist(),
+            "estimator": rows["estimator"].tolist(),
+            "as_of": [transforms.date_label(start, precision) for start, precision in zip(rows["as_of"], rows["as_of_precision"])],
+            "derived": rows["computed"].astype(bool).tolist(),
+            "status": [labels.label("figure_status", code) for code in rows["status"]],
+            "confidence": [labels.label("confidence", code) for code in rows["confidence"]],
+            "source": rows["publisher"].tolist(),
+            "source_link": rows["source_url"].tolist(),
+            "quote": rows["quote"].tolist(),
+            "figure_id": rows["figure_id"].tolist(),
+        },
+        columns=["what", "value", "unit", "where", "estimator", "as_of", "derived", "status", "confidence", "source", "source_link", "quote", "figure_id"],
+    )
 
 
 def figure_table(rows: pd.DataFrame) -> pd.DataFrame:
     """The drawn figures as a reader's table: dates as precise as their sources, labels for codes."""
     columns = {"estimator": "estimator", "label": "label", "value": "value", "low": "low", "high": "high", "unit": "unit"}
     table = rows[list(columns)].rename(columns=columns)
+    # The value as a reader reads it, a derived one marked, so no bare number stands for our arithmetic.
+    table.insert(table.columns.get_loc("value"), "reads as", [_value_text(row) for _, row in rows.iterrows()] if len(rows) else [])
     table.insert(table.columns.get_loc("unit") + 1, "as_of", [transforms.date_label(start, precision) if not pd.isna(start) else "undated" for start, precision in zip(rows["as_of"], rows["as_of_precision"])])
     for extra in ("series", "per_10000"):
         if extra in rows:

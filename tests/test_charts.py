@@ -187,12 +187,14 @@ def test_gang_links_are_compared_with_the_latest_mpi_population(tables):
     assert table["figure_id"].tolist()[0] == base["figure_id"]
     assert sorted(table["figure_id"].tolist()[1:]) == sorted(linked["figure_id"])
     figure = charts.gang_links_in_context(figures, tables["sources"])
-    assert figure.layout.xaxis.type == "log"
+    assert figure.layout.xaxis.type == "linear"  # no log axis: the drawn quantity is the rate, the count its label
     drawn = traces_by(figure, "figure_id")
     for _, row in linked.iterrows():
         count = row["value"] if not pd.isna(row["value"]) else row["low"]
-        assert list(drawn[row["figure_id"]].x) == [count]
-        assert drawn[row["figure_id"]].meta["per_10000"] == pytest.approx(count / base["value"] * charts.PER)
+        rate = count / base["value"] * charts.PER
+        assert drawn[row["figure_id"]].x[0] == pytest.approx(rate)
+        assert drawn[row["figure_id"]].meta["value"] == count
+        assert drawn[row["figure_id"]].meta["per_10000"] == pytest.approx(rate)
     expected = [f"about {round(count / base['value'] * charts.PER):,}" for count in linked["value"].fillna(linked["low"])]
     value_labels = " ".join(annotations(figure, "value_label"))
     assert all(words in value_labels for words in expected)
@@ -306,3 +308,67 @@ def test_year_only_dates_are_never_shown_as_days():
     assert charts.short_date(pd.Timestamp("2024-01-01"), "year") == "2024"
     assert charts.short_date(pd.Timestamp("2024-10-01"), "month") == "Oct 2024"
     assert charts.plotted_at(pd.Timestamp("2024-01-01"), "year") == pd.Timestamp("2024-07-01")
+
+
+def test_gang_links_draw_no_bars_and_start_their_linear_axis_at_zero(tables):
+    figure = charts.gang_links_in_context(tables["figures"], tables["sources"])
+    assert {trace.type for trace in figure.data} == {"scatter"}
+    assert figure.layout.xaxis.type == "linear" and figure.layout.xaxis.range[0] == 0
+    rates = [trace.meta["per_10000"] for trace in figure.data]
+    assert max(trace_x for trace in figure.data for trace_x in trace.x) <= figure.layout.xaxis.range[1]
+    assert all(0 < rate < 100 for rate in rates)  # comparable quantities: no mark a thousand times the others
+
+
+def test_gang_links_say_what_the_comparison_means_and_label_the_counts(tables):
+    figures = tables["figures"]
+    rows, base = charts.gang_link_rows(figures)
+    figure = charts.gang_links_in_context(figures, tables["sources"])
+    note = " ".join(annotations(figure, "note"))
+    assert "divided by" in note and transforms.number_label(base["value"]) in note and "our arithmetic" in note
+    assert "per 10,000" in plain(figure.layout.title.subtitle.text).lower()
+    labels_drawn = annotations(figure, "value_label")
+    assert len(labels_drawn) == len(rows)
+    for label, (_, row) in zip(labels_drawn, rows.iterrows()):
+        assert label.startswith(transforms.figure_value_label(row)) and "in 10,000" in label
+    more_than = [trace for trace in figure.data if trace.meta["shape"] == "more_than"]
+    assert more_than and all(trace.marker.symbol[-1] == "triangle-right" for trace in more_than)
+
+
+def test_every_chart_reserves_a_band_above_its_title_for_the_toolbar(tables):
+    for name, figure in all_charts(tables).items():
+        assert figure.layout.title.pad.t >= charts.MODEBAR_PX, name
+        assert figure.layout.margin.t > figure.layout.title.pad.t, name
+
+
+def test_every_shipped_figure_is_in_a_chart_or_in_the_other_figures_table(tables):
+    figures = tables["figures"]
+    shown = charts.drawn_figure_ids(figures) | set(charts.other_figures_table(figures, tables["sources"])["figure_id"])
+    assert set(figures["figure_id"]) <= shown
+    assert not charts.drawn_figure_ids(figures) & set(charts.other_figure_rows(figures)["figure_id"])  # each figure in one place
+
+
+def test_the_other_figures_table_gives_estimator_as_of_value_confidence_and_source(tables):
+    figures, sources = tables["figures"], tables["sources"]
+    table = charts.other_figures_table(figures, sources)
+    rows = charts.other_figure_rows(figures).set_index("figure_id")
+    assert len(table) and {"aea_removals", "reward_usd"} <= set(rows["metric"].astype(str))
+    publishers = sources.set_index("source_id")["publisher"]
+    for _, shown in table.iterrows():
+        row = rows.loc[shown["figure_id"]]
+        assert shown["estimator"] == row["estimator"]
+        assert shown["as_of"] == transforms.date_label(row["as_of"], row["as_of_precision"])
+        assert shown["value"] == transforms.figure_value_label(row) + (" (derived)" if row["computed"] else "")
+        assert shown["derived"] == bool(row["computed"])
+        assert shown["source"] == publishers[row["source_id"]]
+    assert table["derived"].any()  # the shipped data has a derived figure no chart draws
+
+
+def test_a_derived_value_is_marked_in_tables_and_hover_text(tables):
+    figures = tables["figures"]
+    membership = charts.membership_rows(figures)
+    table = charts.figure_table(membership)
+    for reads_as, computed in zip(table["reads as"], table["computed"]):
+        assert reads_as.endswith("(derived)") == computed
+    derived = membership[membership["computed"]].iloc[0]
+    trace = traces_by(charts.membership_estimates(figures, tables["sources"]), "figure_id")[derived["figure_id"]]
+    assert "(derived)" in trace.hovertext[0]
