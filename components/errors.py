@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+# At most this many errors are collected per file; the rest are counted in one summary error,
+# so a huge file of invalid rows costs seconds and megabytes, not minutes and gigabytes.
+MAX_ERRORS_PER_FILE = 1000
+# The value as typed is kept, cut to this many characters (a 1 MB title stays out of the report).
+MAX_VALUE_CHARS = 200
+
 
 @dataclass(frozen=True, order=True)
 class DataError:
@@ -20,6 +26,10 @@ class DataError:
     rule: str
     message: str
 
+    def __post_init__(self) -> None:
+        if self.value is not None and len(self.value) > MAX_VALUE_CHARS:
+            object.__setattr__(self, "value", self.value[: MAX_VALUE_CHARS - 1] + "…")
+
     def as_text(self) -> str:
         """file:row:column: rule (value) message, the form editors and CI logs read."""
         value = "" if self.value is None else _shorten(self.value)
@@ -28,6 +38,11 @@ class DataError:
     def as_dict(self) -> dict:
         """The JSON form: {file, row, column, value, rule, message}."""
         return asdict(self)
+
+
+def too_many(file: str, more: int) -> DataError:
+    """The summary that stands for the errors of a file beyond MAX_ERRORS_PER_FILE."""
+    return DataError(file, 0, None, None, "too_many_errors", f"…and {more} more errors in this file (only the first {MAX_ERRORS_PER_FILE} are listed: fix these and validate again)")
 
 
 def _shorten(value: str, limit: int = 80) -> str:
