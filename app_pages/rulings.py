@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import datasets, labels, timeline, widgets
+from components import datasets, downloads, labels, timeline, widgets
 
 
 rulings = datasets.load_rulings()
@@ -31,12 +31,17 @@ with st.expander("Sources of the rulings shown", icon=":material/menu_book:"):
 
 with st.expander("Table of the rulings shown", icon=":material/table:"):
     table = timeline.rulings_table(shown, sources)
-    st.dataframe(table, hide_index=True, column_config={"Source link": st.column_config.LinkColumn("Source link")})
-    widgets.download_csv(table, "court-rulings.csv", key="rulings_download")
+    st.dataframe(
+        table, hide_index=True,
+        column_config={"Source link": st.column_config.LinkColumn("Source link"), "Court document": st.column_config.LinkColumn("Court document")},
+    )
+    widgets.download_csv(downloads.rulings(shown, sources), "court-rulings.csv", key="rulings_download")
 
 st.subheader("One ruling in detail")
-choices = timeline.ruling_choices(shown)
-chosen = widgets.single_choice_filter("Ruling", choices, key="rulings_ruling", default=next(iter(choices), None))
+choices = timeline.ruling_picker_choices(shown)
+chosen = widgets.single_choice_filter(
+    "Ruling (type a case, judge, court or docket to search)", choices, key="rulings_ruling", default=next(iter(choices), None)
+)
 if chosen is None:
     st.info("No rulings match the chosen filters.", icon=":material/filter_alt_off:")
 else:
@@ -45,6 +50,11 @@ else:
     widgets.low_confidence_warning(ruling["confidence"])
     widgets.quote_block(ruling["quote"])
     widgets.source_note([ruling["source_id"]], sources)
+    court_document = timeline.court_document(ruling)
+    if court_document:
+        st.link_button("Court document", court_document, icon=":material/gavel:")
+    else:
+        st.caption("Court document: not recorded.")
 
     related = timeline.related_events(ruling, events)
     if related.empty:

@@ -16,12 +16,23 @@ LEVELS = ["district", "appeals", "supreme"]
 OUTCOMES = ["against_government", "for_government", "mixed", "pending"]
 LEVEL_SYMBOLS = {"district": "circle", "appeals": "diamond", "supreme": "star"}
 NOT_AEA = "(not an AEA case)"
+# A case that is not about people accused of Tren de Aragua membership is shown for context only.
+CONTEXT = "Context: "
+CONTEXT_NOTE = "Context: a related case, not about people accused of Tren de Aragua membership (not counted as a TdA ruling)."
+PROCEEDINGS = {"decision": "Decision", "oral_argument": "Oral argument (a hearing, not a ruling)"}
 NOT_RECORDED = "not recorded"
 SLUG = re.compile(schemas.SLUG)  # the form ids must have in the data, so a link cannot carry anything else
 
 # Pixel budget of the figure, so that it reads at 375 px: lane labels sit above their lines (no
 # y tick labels eating the width), and the legend and source lines get room under the axis.
 LANE_PX = 46
+# Marks closer than this on a phone-wide plot stack in rows under their lane's line (13 px markers).
+NARROW_PLOT_PX = 330
+MARK_PX = 15
+STACK_PX = 14
+# A band above the title that plotly's toolbar (about 30 px tall, top right) shows in, so it never covers the title.
+MODEBAR_PX = 34
+ARGUMENT_KEY = "Oral argument (grey tick: a hearing, not a ruling)"
 AXIS_PX = 44
 LEGEND_ROW_PX = 20
 LINE_PX = 16
@@ -54,9 +65,30 @@ def _escaped(text: object, width: int | None = None) -> str:
     return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
-def case_label(case_group: object, aea_case: object) -> str:
-    """A lane's name: the case, marked when it is not an Alien Enemies Act case."""
+def case_label(case_group: object, aea_case: object, about_tda: object = True) -> str:
+    """A lane's name: the case, marked as context when it is not about Tren de Aragua, and when it is not an AEA case."""
+    if not bool(about_tda):  # short enough for a phone; the chart's note says what context means
+        return f"{CONTEXT}{_text(case_group)}"
     return _text(case_group) if bool(aea_case) else f"{_text(case_group)} {NOT_AEA}"
+
+
+def is_context(rulings: pd.DataFrame) -> pd.Series:
+    """Per case group: True when none of its rulings is about Tren de Aragua (a related case shown for context)."""
+    about = rulings["about_tda"].astype(bool) if "about_tda" in rulings else pd.Series(True, index=rulings.index)
+    return ~about.groupby(rulings["case_group"], observed=True).any()
+
+
+def is_argument(rulings: pd.DataFrame) -> pd.Series:
+    """True for a row that records an oral argument (a hearing), not a decision."""
+    if "proceeding" not in rulings:
+        return pd.Series(False, index=rulings.index)
+    return rulings["proceeding"].astype(str) == "oral_argument"
+
+
+def court_document(ruling: pd.Series) -> str | None:
+    """The court's own document or docket for a ruling (an http(s) link), or None when it is not recorded."""
+    url = _text(ruling.get("court_url"))
+    return url if url.startswith(("https://", "http://")) else None
 
 
 def lanes(rulings: pd.DataFrame) -> list[str]:
@@ -70,7 +102,8 @@ def lanes(rulings: pd.DataFrame) -> list[str]:
 def case_labels(rulings: pd.DataFrame) -> dict[str, str]:
     """Lane name for each case group, in lane order (a group is an AEA case if any of its rulings is)."""
     aea = rulings.groupby("case_group", observed=True)["aea_case"].any()
-    return {group: case_label(group, aea[group]) for group in lanes(rulings)}
+    context = is_context(rulings)
+    return {group: case_label(group, aea[group], not context[group]) for group in lanes(rulings)}
 
 
 def court_levels(rulings: pd.DataFrame) -> list[str]:
@@ -121,6 +154,7 @@ def hover_text(ruling: pd.Series) -> str:
     parts = [
         f"<b>{_escaped(ruling['case_name'], HOVER_CHARS)}</b>",
         html.escape(transforms.date_label(ruling["date"], ruling["date_precision"]), quote=False),
+        *([html.escape(PROCEEDINGS["oral_argument"], quote=False)] if _text(ruling.get("proceeding")) == "oral_argument" else []),
         f"{html.escape(level, quote=False)}: {_escaped(ruling['court'], HOVER_CHARS)}",
         f"Judge: {_escaped(ruling['judge'], HOVER_CHARS)}",
         f"{html.escape(outcome, quote=False)}; favoured: {_escaped(ruling['favoured'], HOVER_CHARS)}",
@@ -130,11 +164,69 @@ def hover_text(ruling: pd.Series) -> str:
     return "<br>".join(parts)
 
 
-def _lane_positions(rulings: pd.DataFrame, order: list[str]) -> pd.Series:
-    """Each ruling's y: its lane's index; a second ruling of one case on one day drops just below the line."""
-    lane = rulings["case_group"].map({group: index for index, group in enumerate(order)}).astype(float)
-    # Downwards only: the lane's label sits above its line.
-    return lane + rulings.groupby(["case_group", "date"], observed=True).cumcount() * 0.24
+def stack_rows(rulings: pd.DataFrame, near: pd.Timedelta) -> pd.Series:
+    """Each ruling's row within its lane: 0 on the line, 1, 2… below it when an earlier mark of the lane is nearer than near."""
+    rows = pd.Series(0, index=rulings.index, dtype=int)
+    for _, cases in rulings.sort_values(["date", "ruling_id"], kind="stable").groupby("case_group", observed=True, sort=False):
+        last_in_row: list[pd.Timestamp] = []
+        for index, day in cases["date"].items():
+            row = next((number for number, last in enumerate(last_in_row) if day - last >= near), len(last_in_row))
+            if row == len(last_in_row):
+                last_in_row.append(day)
+            else:
+                last_in_row[row] = day
+            rows[index] = row
+    return rows
+
+
+def near_days(rulings: pd.DataFrame) -> pd.Timedelta:
+    """How close two marks may be before they would touch on a phone-wide plot (the axis spans the rulings plus padding)."""
+    if rulings.empty:
+        return pd.Timedelta(days=1)
+    first, last = rulings["date"].min(), rulings["date"].max()
+    span = (last - first) + 2 * _pad(first, last)
+    return span * (MARK_PX / NARROW_PLOT_PX)
+
+
+def _pad(first: pd.Timestamp, last: pd.Timestamp) -> pd.Timedelta:
+    return max((last - first) * 0.04, pd.Timedelta(days=7))
+
+
+def lane_layout(rulings: pd.DataFrame, order: list[str]) -> tuple[dict[str, float], pd.Series]:
+    """Each lane's y (lane lines one LANE_PX apart, plus room for the rows stacked under a line) and each ruling's y."""
+    rows = stack_rows(rulings, near_days(rulings))
+    step = STACK_PX / LANE_PX
+    lane_y: dict[str, float] = {}
+    position = 0.0
+    for group in order:
+        lane_y[group] = position
+        deepest = int(rows[rulings["case_group"] == group].max()) if (rulings["case_group"] == group).any() else 0
+        position += 1 + deepest * step  # downwards only: the next lane's label sits above its own line
+    return lane_y, rulings["case_group"].map(lane_y).astype(float) + rows * step
+
+
+def date_ticks(first: pd.Timestamp, last: pd.Timestamp, precision: object = "day", most: int = 7) -> tuple[list[pd.Timestamp], list[str]]:
+    """Tick dates and labels: the first at the first ruling (as precise as its date), then month starts every k months."""
+    months = (last.year - first.year) * 12 + last.month - first.month
+    every = max(1, -(-months // (most - 1)))
+    values, texts = [first], [_tick_label(first, precision)]
+    tick = pd.Timestamp(year=first.year, month=first.month, day=1) + pd.DateOffset(months=every)
+    end = last + _pad(first, last)
+    while tick <= end:
+        if tick - first >= pd.Timedelta(days=int(every * 30 * 0.6)):  # the first label needs room of its own
+            values.append(tick)
+            texts.append(f"{transforms.MONTHS[tick.month - 1][:3]}<br>{tick.year}")
+        tick += pd.DateOffset(months=every)
+    return values, texts
+
+
+def _tick_label(day: pd.Timestamp, precision: object) -> str:
+    month = transforms.MONTHS[day.month - 1][:3]
+    if precision == "year":
+        return f"{day.year}"
+    if precision == "month":
+        return f"{month}<br>{day.year}"
+    return f"{day.day} {month}<br>{day.year}"
 
 
 def _symbol(level: object, confidence: object) -> str:
@@ -160,43 +252,54 @@ def _grid_color() -> str:
 
 
 def rulings_timeline(rulings: pd.DataFrame, sources: pd.DataFrame | None = None, as_of: str | None = None) -> go.Figure:
-    """Timeline of rulings: one lane per case, colour by outcome, symbol by court level, source and as-of inside."""
+    """Timeline of rulings: one lane per case, colour by outcome, symbol by court level, source and as-of inside.
+
+    Marks on nearby days stack under their lane's line instead of covering each other; an oral
+    argument is a labelled grey tick, not a ruling; a case not about Tren de Aragua is labelled context.
+    """
     order = lanes(rulings)
     names = case_labels(rulings) if order else {}
     aea = rulings.groupby("case_group", observed=True)["aea_case"].any() if order else pd.Series(dtype=bool)
-    y = _lane_positions(rulings, order) if order else pd.Series(dtype=float)
+    context = is_context(rulings) if order else pd.Series(dtype=bool)
+    lane_y, y = lane_layout(rulings, order) if order else ({}, pd.Series(dtype=float))
+    depth = max([lane_y[group] for group in order], default=0.0) + (max(y.max() - lane_y[order[-1]], 0.0) if order else 0.0)
 
     title_lines = _wrapped_lines(TITLE, TITLE_CHARS)
     subtitle_lines = _wrapped_lines(SUBTITLE, SUBTITLE_CHARS)
     notes = _wrapped_lines(source_line(rulings, sources), NOTE_CHARS) + [f"Data as of the latest ruling: {as_of or as_of_label(rulings)}"]
+    if order and context.any():
+        notes = _wrapped_lines(CONTEXT_NOTE, NOTE_CHARS) + notes
     # The legend is a two-column grid (entrywidth 0.5), so its height is known at any width.
     legend_px = LEGEND_ROW_PX * -(-_legend_entries(rulings) // 2) + 16
-    top = 18 + 26 * len(title_lines) + 18 * len(subtitle_lines) + 14
-    plot_px = LANE_PX * max(len(order), 1) + 24
+    top = MODEBAR_PX + 18 + 26 * len(title_lines) + 18 * len(subtitle_lines) + 14
+    plot_px = int(LANE_PX * (depth + 1)) + 24 if order else LANE_PX + 24
     bottom = AXIS_PX + legend_px + LINE_PX * len(notes) + 8
 
     figure = go.Figure()
-    for index, group in enumerate(order):
+    for group in order:
         cases = rulings[rulings["case_group"] == group]
+        plain_lane = bool(aea[group]) and not bool(context[group])
         figure.add_trace(
             go.Scatter(
                 x=[cases["date"].min(), cases["date"].max()],
-                y=[index, index],
+                y=[lane_y[group], lane_y[group]],
                 mode="lines",
                 name=html.escape(names[group], quote=False),
                 meta="lane",
-                line={"color": theme.GREY, "width": 1.5, "dash": "solid" if aea[group] else "dot"},
+                line={"color": theme.GREY, "width": 1.5, "dash": "solid" if plain_lane else "dot"},
                 hoverinfo="skip",
                 showlegend=False,
             )
         )
         figure.add_annotation(
-            x=0, xref="paper", xanchor="left", y=index, yref="y", yanchor="bottom", yshift=7,
-            text=_escaped(names[group]), showarrow=False, align="left",
-            font={"family": theme.FONT, "size": 12, "color": theme.INK if aea[group] else theme.GREY},
+            x=0, xref="paper", xanchor="left", y=lane_y[group], yref="y", yanchor="bottom", yshift=7,
+            text=_escaped(names[group]), showarrow=False, align="left", name="lane_label",
+            font={"family": theme.FONT, "size": 12, "color": theme.INK if plain_lane else theme.GREY},
         )
-    for outcome in _present(OUTCOMES, rulings["outcome"]):
-        shown = rulings[rulings["outcome"].astype(str) == outcome]
+    arguments = is_argument(rulings)
+    decisions = rulings[~arguments]
+    for outcome in _present(OUTCOMES, decisions["outcome"]):
+        shown = decisions[decisions["outcome"].astype(str) == outcome]
         figure.add_trace(
             go.Scatter(
                 x=shown["date"],
@@ -216,26 +319,39 @@ def rulings_timeline(rulings: pd.DataFrame, sources: pd.DataFrame | None = None,
                 showlegend=False,
             )
         )
+    argued = rulings[arguments]
+    if len(argued):
+        figure.add_trace(
+            go.Scatter(
+                x=argued["date"], y=y[argued.index], mode="markers+text", name=ARGUMENT_KEY, meta="arguments",
+                customdata=argued["ruling_id"].tolist(), hovertext=[hover_text(ruling) for _, ruling in argued.iterrows()], hoverinfo="text",
+                marker={"color": theme.GREY, "symbol": "line-ns-open", "size": 16, "line": {"color": theme.GREY, "width": 2.5}},
+                text=["argued"] * len(argued), textposition="middle left", textfont={"family": theme.FONT, "size": 11, "color": theme.GREY},
+                showlegend=False,
+            )
+        )
     _add_legend_key(figure, rulings)
 
     if order:
         first, last = rulings["date"].min(), rulings["date"].max()
-        pad = max((last - first) * 0.04, pd.Timedelta(days=7))
+        pad = _pad(first, last)
         x_range = [first - pad, last + pad]
+        first_precision = rulings.loc[rulings["date"] == first, "date_precision"].astype(str).iloc[0] if "date_precision" in rulings else "day"
+        tickvals, ticktext = date_ticks(first, last, first_precision)
     else:
         figure.add_annotation(text="No rulings match the chosen filters.", x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"color": theme.GREY, "size": 14})
-        x_range = None
+        x_range, tickvals, ticktext = None, None, None
     for index, line in enumerate(notes):
         figure.add_annotation(
             text=html.escape(line, quote=False), x=0, xref="paper", xanchor="left", y=0, yref="paper", yanchor="top",
-            yshift=-(AXIS_PX + legend_px + LINE_PX * index), showarrow=False, align="left",
+            yshift=-(AXIS_PX + legend_px + LINE_PX * index), showarrow=False, align="left", name="note",
             font={"family": theme.FONT, "size": 11, "color": theme.GREY},
         )
     figure.update_layout(
         title={
             "text": "<br>".join(html.escape(line, quote=False) for line in title_lines),
             "subtitle": {"text": "<br>".join(html.escape(line, quote=False) for line in subtitle_lines), "font": {"size": 13, "color": theme.GREY, "family": theme.FONT}},
-            "x": 0, "xref": "paper", "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 16},
+            "x": 0, "xref": "paper", "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": MODEBAR_PX + 16},
             "font": {"size": 19, "color": theme.INK, "family": theme.FONT},
         },
         height=top + plot_px + bottom,
@@ -245,8 +361,11 @@ def rulings_timeline(rulings: pd.DataFrame, sources: pd.DataFrame | None = None,
         plot_bgcolor="white",
         hovermode="closest",
         hoverlabel={"bgcolor": "white", "bordercolor": theme.GREY, "font": {"family": theme.FONT, "color": theme.INK, "size": 12}, "align": "left"},
-        xaxis={"type": "date", "range": x_range, "tickformat": "%b<br>%Y", "nticks": 7, "showgrid": True, "gridcolor": _grid_color(), "zeroline": False, "linecolor": theme.GREY, "fixedrange": False},
-        yaxis={"range": [len(order) - 0.45, -0.85], "visible": False, "fixedrange": True},
+        xaxis={
+            "type": "date", "range": x_range, "tickmode": "array" if tickvals else "auto", "tickvals": tickvals, "ticktext": ticktext,
+            "showgrid": True, "gridcolor": _grid_color(), "zeroline": False, "linecolor": theme.GREY, "fixedrange": False,
+        },
+        yaxis={"range": [depth + 0.55, -0.85], "visible": False, "fixedrange": True},
         legend={
             "orientation": "h", "x": 0, "xanchor": "left", "y": -AXIS_PX / plot_px, "yanchor": "top",
             "itemclick": False, "itemdoubleclick": False, "font": {"size": 12}, "traceorder": "normal", "entrywidth": 0.5, "entrywidthmode": "fraction",
@@ -258,12 +377,13 @@ def rulings_timeline(rulings: pd.DataFrame, sources: pd.DataFrame | None = None,
 def _legend_entries(rulings: pd.DataFrame) -> int:
     """How many entries the legend key has."""
     low = int((rulings["confidence"].astype(str) == "low").any())
-    return len(_present(OUTCOMES, rulings["outcome"])) + len(court_levels(rulings)) + low
+    argued = int(is_argument(rulings).any())
+    return len(_present(OUTCOMES, rulings.loc[~is_argument(rulings), "outcome"])) + len(court_levels(rulings)) + low + argued
 
 
 def _add_legend_key(figure: go.Figure, rulings: pd.DataFrame) -> None:
     """Legend entries for the outcomes (colour) and court levels (shape) present: a key, not a toggle."""
-    for outcome in _present(OUTCOMES, rulings["outcome"]):
+    for outcome in _present(OUTCOMES, rulings.loc[~is_argument(rulings), "outcome"]):
         figure.add_trace(
             go.Scatter(
                 x=[None], y=[None], mode="markers", meta="key",
@@ -286,6 +406,13 @@ def _add_legend_key(figure: go.Figure, rulings: pd.DataFrame) -> None:
                 marker={"color": theme.INK, "symbol": "circle-open", "size": 11}, hoverinfo="skip",
             )
         )
+    if is_argument(rulings).any():
+        figure.add_trace(
+            go.Scatter(
+                x=[None], y=[None], mode="markers", meta="key", name=ARGUMENT_KEY,
+                marker={"color": theme.GREY, "symbol": "line-ns-open", "size": 13, "line": {"color": theme.GREY, "width": 2.5}}, hoverinfo="skip",
+            )
+        )
 
 
 def rulings_table(rulings: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
@@ -294,7 +421,8 @@ def rulings_table(rulings: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Date": [transforms.date_label(day, precision) for day, precision in zip(cited["date"], cited["date_precision"])],
-            "Case": cited["case_group"].map(_text).tolist(),
+            "Case": [case_label(group, aea, about) for group, aea, about in zip(cited["case_group"], cited["aea_case"], _about(cited))],
+            "Proceeding": [PROCEEDINGS.get(_text(code), _text(code)) for code in _proceedings(cited)],
             "Case name in this ruling": cited["case_name"].map(_text).tolist(),
             "Alien Enemies Act case": cited["aea_case"].astype(bool).tolist(),
             "Court level": [labels.label("court_level", level) for level in cited["court_level"]],
@@ -307,6 +435,7 @@ def rulings_table(rulings: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
             "Confidence": [labels.label("confidence", level) for level in cited["confidence"]],
             "Source": cited["publisher"].map(_text).tolist(),
             "Source link": cited["source_url"].map(_text).tolist(),
+            "Court document": [court_document(ruling) or "" for _, ruling in cited.iterrows()],
             "Ruling id": cited["ruling_id"].tolist(),
         }
     )
@@ -319,6 +448,27 @@ def ruling_choices(rulings: pd.DataFrame) -> dict[str, str]:
         ruling["ruling_id"]: f"{transforms.date_label(ruling['date'], ruling['date_precision'])} · {_text(ruling['case_name'])} ({labels.label('court_level', ruling['court_level'])})"
         for _, ruling in newest.iterrows()
     }
+
+
+def ruling_picker_choices(rulings: pd.DataFrame) -> dict[str, str]:
+    """ruling_id -> 'date · case name · court · judge · docket', newest first: the picker searches these words."""
+    newest = rulings.sort_values(["date", "ruling_id"], ascending=[False, True], kind="stable")
+    choices = {}
+    for _, ruling in newest.iterrows():
+        parts = [transforms.date_label(ruling["date"], ruling["date_precision"]), _text(ruling["case_name"])]
+        if _text(ruling.get("proceeding")) == "oral_argument":
+            parts.append("oral argument, not a ruling")
+        parts += [_text(ruling["court"]), _text(ruling["judge"]), _text(ruling["docket"]) or f"docket {NOT_RECORDED}"]
+        choices[ruling["ruling_id"]] = " · ".join(part for part in parts if part)
+    return choices
+
+
+def _about(rulings: pd.DataFrame) -> list[bool]:
+    return rulings["about_tda"].astype(bool).tolist() if "about_tda" in rulings else [True] * len(rulings)
+
+
+def _proceedings(rulings: pd.DataFrame) -> list[str]:
+    return rulings["proceeding"].astype(str).tolist() if "proceeding" in rulings else ["decision"] * len(rulings)
 
 
 def ruling_by_id(rulings: pd.DataFrame, ruling_id: str) -> pd.Series:
@@ -335,7 +485,8 @@ def ruling_details(ruling: pd.Series) -> list[tuple[str, str]]:
     """(label, plain text) pairs describing one ruling, in reading order; escape the text before rendering."""
     details = [
         ("Date", transforms.date_label(ruling["date"], ruling["date_precision"])),
-        ("Case", case_label(ruling["case_group"], ruling["aea_case"])),
+        ("Case", case_label(ruling["case_group"], ruling["aea_case"], ruling.get("about_tda", True))),
+        ("Proceeding", PROCEEDINGS.get(_text(ruling.get("proceeding")) or "decision", _text(ruling.get("proceeding")))),
         ("Case name in this ruling", _text(ruling["case_name"])),
         ("Court", f"{_text(ruling['court'])} ({labels.label('court_level', ruling['court_level'])})"),
         ("Judge", _text(ruling["judge"])),

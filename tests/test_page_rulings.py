@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from components import labels, transforms
+from components import downloads, labels, timeline, transforms
 from components.safety import escape_markdown
 from components.validation import load_package
 from tests.helpers import open_page, read_rows, set_cell
@@ -27,9 +30,9 @@ def open_rulings(query_params: dict | None = None) -> AppTest:
 
 
 def plotted_ids(at: AppTest) -> list[str]:
-    """The ruling ids drawn as markers in the timeline."""
+    """The ruling ids drawn as marks in the timeline (decisions, and oral arguments drawn apart from them)."""
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
-    return sorted(ruling_id for trace in figure["data"] if trace.get("meta") == "rulings" for ruling_id in trace["customdata"])
+    return sorted(ruling_id for trace in figure["data"] if trace.get("meta") in ("rulings", "arguments") for ruling_id in trace["customdata"])
 
 
 def markdown_text(at: AppTest) -> str:
@@ -171,3 +174,63 @@ def test_a_case_name_with_markup_is_shown_as_text(data_copy, monkeypatch):
     assert not at.exception
     assert attack not in markdown_text(at) and escape_markdown(attack) in markdown_text(at)
     assert attack not in at.get("plotly_chart")[0].proto.spec
+
+
+@pytest.fixture
+def served(monkeypatch) -> dict[str, bytes]:
+    """The bytes of every file a download button offers, by media file id."""
+    stored: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def recording(self, path_or_data, mimetype, kind, filename=None):
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        stored[file_id] = self._files_by_id[file_id].content
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+    return stored
+
+
+def downloaded(at: AppTest, served: dict[str, bytes], key: str) -> pd.DataFrame:
+    """A download button's CSV read back as text cells, as a spreadsheet reads them."""
+    button = next(button for button in at.get("download_button") if button.proto.id.endswith(key))
+    return pd.read_csv(io.BytesIO(served[Path(button.proto.url).stem]), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+
+def test_the_download_is_for_programs_with_source_quote_licence_and_court_document(rulings, served):
+    at = open_rulings()
+    frame = downloaded(at, served, "rulings_download")
+    assert sorted(frame["ruling_id"]) == sorted(rulings["ruling_id"])
+    for column in ("date", "date_precision", "court_url", "proceeding", "about_tda", "source_publisher", "source_url", "quote", "licence"):
+        assert column in frame.columns
+    assert set(frame["licence"]) == {downloads.LICENCE}
+    assert all(len(day) == 10 for day in frame["date"])
+
+
+def test_the_picker_offers_judge_court_and_docket_in_its_options(rulings):
+    at = open_rulings()
+    options = at.selectbox(key="rulings_ruling").options
+    assert len(options) == len(rulings)
+    for _, ruling in rulings[rulings["docket"].notna()].iterrows():
+        assert any(all(words in option for words in (ruling["case_name"], ruling["docket"], ruling["judge"], ruling["court"])) for option in options)
+
+
+def test_a_court_document_is_linked_from_the_ruling(data_copy, monkeypatch):
+    monkeypatch.setenv("TDA_DATA_DIR", str(data_copy))
+    _, rows = read_rows(data_copy / "rulings.csv")
+    url = "https://www.supremecourt.gov/opinions/24pdf/24a931_2c83.pdf"
+    set_cell(data_copy / "rulings.csv", 0, "court_url", url)
+    at = open_rulings({"rulings_ruling": rows[0]["ruling_id"]})
+    assert not at.exception
+    buttons = at.get("link_button")
+    assert [button.proto.url for button in buttons] == [url] and buttons[0].proto.label == "Court document"
+    assert url in at.dataframe[0].value["Court document"].tolist()
+
+
+def test_an_oral_argument_is_shown_as_one_not_as_a_ruling(rulings):
+    argued = rulings[rulings["proceeding"].astype(str) == "oral_argument"].iloc[0]
+    at = open_rulings({"rulings_ruling": argued["ruling_id"]})
+    assert escape_markdown(timeline.PROCEEDINGS["oral_argument"]) in markdown_text(at)
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    [trace] = [trace for trace in figure["data"] if trace.get("meta") == "arguments"]
+    assert argued["ruling_id"] in trace["customdata"]
