@@ -25,7 +25,20 @@ import pyarrow.csv as pacsv
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from components.schemas import EVENT_STATUSES, EVENT_TYPES, TABLES  # noqa: E402
+from components.schemas import CONFIDENCE_CAP_BY_ACCESS, CONFIDENCE_CAP_BY_KIND, EVENT_STATUSES, EVENT_TYPES, TABLES  # noqa: E402
+
+CONFIDENCE = np.array(["low", "medium", "high"])  # in rank order
+
+
+def confidence_caps(source_ids: list[str], sources_csv: Path = ROOT / "data" / "sources.csv") -> np.ndarray:
+    """The highest confidence rank (0 low .. 2 high) each source allows under the validator's rules."""
+    rank = {name: position for position, name in enumerate(CONFIDENCE)}
+    sources = pacsv.read_csv(sources_csv, convert_options=pacsv.ConvertOptions(column_types={"access": pa.string(), "kind": pa.string()})).to_pylist()
+    allowed = {}
+    for source in sources:
+        caps = [CONFIDENCE_CAP_BY_ACCESS.get(source["access"], "high"), CONFIDENCE_CAP_BY_KIND.get(source["kind"], "high")]
+        allowed[source["source_id"]] = min(rank[cap] for cap in caps)
+    return np.array([allowed.get(source_id, 2) for source_id in source_ids])
 
 BARE = r"""
 import re, sys, time
@@ -52,8 +65,12 @@ print(elapsed, peak_kib, len(package.tables["events"]))
 
 
 def synthetic_events(rows: int, source_ids: list[str], seed: int = 7) -> pa.Table:
-    """Events with every column filled the way editors fill them (coordinates given)."""
+    """Events with every column filled the way editors fill them (coordinates given).
+
+    Confidence is random but never above what the cited source allows (a copy at most medium).
+    """
     rng = np.random.default_rng(seed)
+    cited = rng.integers(0, len(source_ids), rows)
     ids = np.char.add("ev-", np.arange(rows).astype(str))
     days = rng.integers(0, 365 * 6, rows)
     dates = (np.datetime64("2020-01-01") + days).astype(str)
@@ -77,9 +94,9 @@ def synthetic_events(rows: int, source_ids: list[str], seed: int = 7) -> pa.Tabl
         "people_count": rng.integers(0, 50, rows),
         "people_count_kind": np.array(["arrested_or_charged"] * rows),
         "people_count_label": np.array(["people"] * rows),
-        "source_id": np.array(source_ids)[rng.integers(0, len(source_ids), rows)],
+        "source_id": np.array(source_ids)[cited],
         "quote": text("Synthetic quote that supports the row, with a number "),
-        "confidence": np.array(["high", "medium", "low"])[rng.integers(0, 3, rows)],
+        "confidence": CONFIDENCE[np.minimum(rng.integers(0, 3, rows), confidence_caps(source_ids)[cited])],
         "notes": np.array([""] * rows),
         "editor_notes": np.array([""] * rows),
     }

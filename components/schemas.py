@@ -6,9 +6,11 @@ generated from the models and the TABLES registry below, so they cannot drift ap
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow as pa_arrow
@@ -66,6 +68,74 @@ PROCEEDINGS = ["decision", "oral_argument"]
 PEOPLE_COUNT_KINDS = ["arrested_or_charged", "removed_or_transferred", "returned", "security_forces", "other"]
 MILESTONE_KINDS = ["designation", "sanction", "proclamation", "executive_action", "assessment"]
 CHANGE_KINDS = ["added", "corrected", "removed"]
+# Metrics a chart divides by (the population base of a rate) or draws on a log scale: > 0.
+POSITIVE_METRICS = ["venezuelan_population_us", "us_migrants_possible_ties", "us_confirmed_members"]
+# The earliest period of a series (FY2000 starts in October 1999); none may start after today.
+EARLIEST_PERIOD = "1999-10-01"
+# The highest confidence a row may have, by how its source was read and by the source's kind.
+CONFIDENCE_CAP_BY_ACCESS = {"copy": "medium", "unverified_copy": "low"}
+CONFIDENCE_CAP_BY_KIND = {"encyclopedia": "medium"}
+# Presence status 'confirmed' needs an authority's own statement: a source of one of these kinds.
+AUTHORITY_KINDS = ["government", "court"]
+# Tables whose rows cite a source and carry a confidence.
+CONFIDENCE_TABLES = ["figures", "events", "rulings", "presence", "milestones"]
+
+# The most characters a text cell may hold, by column (others: DEFAULT_MAX_LENGTH); a 1 MB
+# title would freeze a reader's browser.
+DEFAULT_MAX_LENGTH = 300
+MAX_LENGTH = {
+    "quote": 3000,
+    "summary": 2000,
+    "decision": 2000,
+    "description": 2000,
+    "notes": 2000,
+    "editor_notes": 2000,
+    "url": 2000,
+    "via_url": 2000,
+    "court_url": 2000,
+    "related_event_ids": 2000,
+}
+ID_MAX_LENGTH = 100  # every column named *_id, and record_id
+
+
+def max_length(column: str) -> int:
+    """The most characters a text cell of column may hold."""
+    if column.endswith("_id"):
+        return ID_MAX_LENGTH
+    return MAX_LENGTH.get(column, DEFAULT_MAX_LENGTH)
+
+
+_LABEL_NUMBER = re.compile(
+    r"(?<![\w.])(?P<fy>FY)?(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<decimals>\.\d+)?(?:\s*(?P<scale>million|billion|bn|m|k)\b)?",
+    re.IGNORECASE,
+)
+_SCALES = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "k": 1e3}
+
+
+def _number_text(number: float) -> str:
+    return f"{number:.0f}" if float(number).is_integer() else f"{number:g}"
+
+
+def label_mismatch(label: object, value: object, low: object, high: object) -> str | None:
+    """Why a figure's label contradicts its numbers, or None.
+
+    Every number written in the label (2,700 / 2700 / 10.5 / 1 million / $5m) must equal value,
+    low or high; years (1900 to 2099 written as four digits) and fiscal years (FY2024) are skipped.
+    """
+    numbers = [float(n) for n in (value, low, high) if n is not None and not pd.isna(n)]
+    if not isinstance(label, str) or not numbers:
+        return None
+    for match in _LABEL_NUMBER.finditer(label):
+        digits, decimals, scale = match["digits"], match["decimals"], match["scale"]
+        if match["fy"] or (len(digits) == 4 and not decimals and not scale and 1900 <= int(digits) <= 2099):
+            continue
+        said = float(digits.replace(",", "") + (decimals or "")) * _SCALES.get((scale or "").lower(), 1)
+        if not any(abs(said - number) <= 1e-9 * max(1.0, abs(number)) for number in numbers):
+            given = [f"{name} is {_number_text(float(n))}" for name, n in (("value", value), ("low", low), ("high", high)) if n is not None and not pd.isna(n)]
+            return f"the label says {match.group(0).strip()} but " + " and ".join(given) + ": write the label from the numbers, or fix them"
+    return None
+
+
 DATA_FILES = ["sources", "figures", "series", "events", "rulings", "presence", "milestones", "changes"]
 
 
@@ -77,22 +147,61 @@ def unique_values(series: pd.Series) -> pd.Series:
     return ~series.duplicated(keep=False)
 
 
+@extensions.register_check_method(statistics=["pattern"])
+def fullmatch(series: pd.Series, *, pattern: str) -> pd.Series:
+    """The whole value matches pattern (RE2, where $ is the end of the text: a trailing line
+    break inside an id, code or URL fails, unlike Python's re.match with $)."""
+    text = pa_arrow.array(series, type=pa_arrow.string(), from_pandas=True)
+    matched = pc.fill_null(pc.match_substring_regex(text, pattern), True)
+    return pd.Series(matched.to_numpy(zero_copy_only=False), index=series.index)
+
+
 @extensions.register_check_method(statistics=[])
 def iso_country(series: pd.Series) -> pd.Series:
     """An ISO 3166-1 alpha-3 country code."""
     return series.isin(ISO3_CODES) | series.isna()
 
 
+# Characters that show nothing: a value made only of these (and spaces) is blank.
+INVISIBLE = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+# Bidirectional embeddings, overrides and isolates: they reorder what readers see, so text
+# holding them is refused (U+202A-U+202E, U+2066-U+2069).
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+
+
+def is_blank(values: pa_arrow.Array) -> np.ndarray:
+    """True for text with no visible character: only spaces and zero-width characters."""
+    blank = pc.fill_null(pc.utf8_is_space(values), False)
+    unusual = pc.fill_null(pc.invert(pc.string_is_ascii(values)), False)
+    if pc.any(unusual).as_py():  # only non-ASCII text can hide zero-width characters
+        stripped = pc.replace_substring_regex(values, f"[\\s\\p{{Z}}{INVISIBLE}]+", "")
+        blank = pc.or_(blank, pc.fill_null(pc.and_(unusual, pc.equal(pc.utf8_length(stripped), 0)), False))
+    return blank.to_numpy(zero_copy_only=False)
+
+
+def has_bidi_controls(values: pa_arrow.Array) -> np.ndarray:
+    """True for text that holds a bidirectional override, embedding or isolate character."""
+    unusual = pc.fill_null(pc.invert(pc.string_is_ascii(values)), False)
+    if not pc.any(unusual).as_py():
+        return np.zeros(len(values), dtype=bool)
+    return pc.fill_null(pc.match_substring_regex(values, f"[{BIDI_CONTROLS}]"), False).to_numpy(zero_copy_only=False)
+
+
 @extensions.register_check_method(statistics=[])
 def not_blank(series: pd.Series) -> pd.Series:
     """Text with at least one visible character (empty cells are caught as missing)."""
-    only_space = pc.utf8_is_space(pa_arrow.array(series, type=pa_arrow.string(), from_pandas=True))
-    return pd.Series(~pc.fill_null(only_space, False).to_numpy(zero_copy_only=False), index=series.index)
+    blank = is_blank(pa_arrow.array(series, type=pa_arrow.string(), from_pandas=True))
+    return pd.Series(~blank, index=series.index)
 
 
-def _date_field(description: str, nullable: bool = False) -> object:
-    # Checked (real calendar date, not in the future) and parsed once by the loader: see validation.py.
-    return pa.Field(nullable=nullable, metadata={"partial_date": True}, description=description)
+# The earliest plausible year of a date, per table (a date before it is a typo such as 1024 or 0202).
+EARLIEST_EVENT_YEAR = 1990  # events, rulings, milestones, presence reports and changes
+EARLIEST_FIGURE_YEAR = 1900  # figures' as-of dates and sources' publication dates
+
+
+def _date_field(description: str, nullable: bool = False, earliest: int = EARLIEST_EVENT_YEAR) -> object:
+    # Checked (real calendar date, from `earliest` to today) and parsed once by the loader: see validation.py.
+    return pa.Field(nullable=nullable, metadata={"partial_date": True, "earliest_year": earliest}, description=description)
 
 
 def _quote_field() -> object:
@@ -136,7 +245,7 @@ class _Strict:
 class Sources(pa.DataFrameModel):
     """Every publication or data file a row cites."""
 
-    source_id: str = pa.Field(unique_values=(), str_matches=SLUG, description="Identifier used by source_id columns")
+    source_id: str = pa.Field(unique_values=(), fullmatch=SLUG, description="Identifier used by source_id columns")
     publisher: str = pa.Field(not_blank=(), description="The original publisher")
     title: str = pa.Field(not_blank=(), description="The headline or file title as published, or a description of the item (see title_kind)")
     title_kind: Category = pa.Field(
@@ -145,12 +254,12 @@ class Sources(pa.DataFrameModel):
     )
     url: Optional[str] = pa.Field(
         nullable=True,
-        str_matches=URL,
+        fullmatch=URL,
         description="The original: the publisher's own page, the court's document or docket, or the agency's data page (empty where it is not known)",
     )
-    published: Optional[str] = _date_field("Publication date, as precise as the source shows", nullable=True)
+    published: Optional[str] = _date_field("Publication date, as precise as the source shows", nullable=True, earliest=EARLIEST_FIGURE_YEAR)
     kind: Category = pa.Field(isin=SOURCE_KINDS, description="What sort of source it is")
-    language: str = pa.Field(str_matches=LANGUAGE, description="ISO 639-1 code of the quoted text")
+    language: str = pa.Field(fullmatch=LANGUAGE, description="ISO 639-1 code of the quoted text")
     access: Category = pa.Field(
         isin=ACCESS_KINDS,
         description="How the cited text was read: original (on the original's own page), copy (in a republication that names the original: a wire client, repost or mirror) or unverified_copy (in a copy whose tie to the original is not established). Rows citing a copy are at most medium confidence, an unverified copy at most low",
@@ -158,24 +267,36 @@ class Sources(pa.DataFrameModel):
     via: Optional[str] = pa.Field(
         nullable=True, description="The copy actually read (repost, mirror, aggregator) when not the original"
     )
-    via_url: Optional[str] = pa.Field(nullable=True, str_matches=URL, description="Link to the copy read, shown as a secondary 'read via' link")
+    via_url: Optional[str] = pa.Field(nullable=True, fullmatch=URL, description="Link to the copy read, shown as a secondary 'read via' link")
     notes: Optional[str] = _notes_field()
     editor_notes: Optional[str] = _editor_notes_field()
 
     Config = type("Config", (_Strict,), {})
 
+    @pa.dataframe_check(name="copy_needs_via")
+    def _copy_needs_via(cls, df: pd.DataFrame) -> pd.Series:
+        return (df["access"] == "original") | df["via"].notna()
+
+    @pa.dataframe_check(name="original_needs_url")
+    def _original_needs_url(cls, df: pd.DataFrame) -> pd.Series:
+        return (df["access"] != "original") | df["url"].notna()
+
+    @pa.dataframe_check(name="via_url_needs_via")
+    def _via_url_needs_via(cls, df: pd.DataFrame) -> pd.Series:
+        return df["via_url"].isna() | df["via"].notna()
+
 
 class Figures(pa.DataFrameModel):
     """One number as one estimator states it; disputed figures have one row per estimator."""
 
-    figure_id: str = pa.Field(unique_values=(), str_matches=SLUG, description="Identifier")
+    figure_id: str = pa.Field(unique_values=(), fullmatch=SLUG, description="Identifier")
     metric: Category = pa.Field(isin=FIGURE_METRICS, description="What is measured; figures of one metric are compared side by side")
     label: str = pa.Field(not_blank=(), description="Short reader-facing label")
     value: Optional[float] = pa.Field(nullable=True, ge=0, description="The figure (empty when the source gives only a range)")
     low: Optional[float] = pa.Field(nullable=True, ge=0, description="Lower bound of a range or a 'more than' figure")
     high: Optional[float] = pa.Field(nullable=True, ge=0, description="Upper bound of a range")
     unit: str = pa.Field(not_blank=(), description="Unit of value, low and high")
-    as_of: Optional[str] = _date_field("When the figure applies (empty where no source dates it)", nullable=True)
+    as_of: Optional[str] = _date_field("When the figure applies (empty where no source dates it)", nullable=True, earliest=EARLIEST_FIGURE_YEAR)
     geography: str = pa.Field(not_blank=(), description="Where the figure applies")
     estimator: str = pa.Field(not_blank=(), description="Who produced the number")
     status: Category = pa.Field(isin=FIGURE_STATUSES, description="official (a government body's own number), estimate (a researcher's or journalist's), reported (a news report of someone else's number)")
@@ -198,6 +319,15 @@ class Figures(pa.DataFrameModel):
     @pa.dataframe_check(name="value_or_range")
     def _value_or_range(cls, df: pd.DataFrame) -> pd.Series:
         return df["value"].notna() | (df["low"].notna() & df["high"].notna())
+
+    @pa.dataframe_check(name="positive_metric")
+    def _positive_metric(cls, df: pd.DataFrame) -> pd.Series:
+        positive = df["metric"].isin(POSITIVE_METRICS)
+        return ~positive | ((df[["value", "low", "high"]] > 0) | df[["value", "low", "high"]].isna()).all(axis=1)
+
+    @pa.dataframe_check(name="label_number")
+    def _label_number(cls, df: pd.DataFrame) -> pd.Series:
+        return pd.Series([label_mismatch(*row) is None for row in zip(df["label"], df["value"], df["low"], df["high"])], index=df.index, dtype=bool)
 
 
 class Series(pa.DataFrameModel):
@@ -223,11 +353,16 @@ class Series(pa.DataFrameModel):
     def _period_format(cls, df: pd.DataFrame) -> pd.Series:
         return partial_dates.period_bounds(df["period"], df["period_kind"])[0].notna()
 
+    @pa.dataframe_check(name="period_range")
+    def _period_range(cls, df: pd.DataFrame) -> pd.Series:
+        start = partial_dates.period_bounds(df["period"], df["period_kind"])[0]
+        return start.isna() | ((start >= pd.Timestamp(EARLIEST_PERIOD)) & (start <= pd.Timestamp.today().normalize()))
+
 
 class Events(pa.DataFrameModel):
     """One dated, located event linked to Tren de Aragua or the crackdown on it."""
 
-    event_id: str = pa.Field(unique_values=(), str_matches=SLUG, description="Identifier (rulings link to it)")
+    event_id: str = pa.Field(unique_values=(), fullmatch=SLUG, description="Identifier (rulings link to it)")
     date: str = _date_field("When it happened, as precise as the source: YYYY, YYYY-MM or YYYY-MM-DD")
     title: str = pa.Field(not_blank=(), description="Short neutral headline; people are 'alleged' members unless convicted")
     summary: str = pa.Field(not_blank=(), description="One or two sentences on what happened")
@@ -263,11 +398,15 @@ class Events(pa.DataFrameModel):
     def _manual_needs_coordinates(cls, df: pd.DataFrame) -> pd.Series:
         return (df["geocode"] != "manual") | df["lat"].notna()
 
+    @pa.dataframe_check(name="people_count_kind_pair")
+    def _people_count_kind_pair(cls, df: pd.DataFrame) -> pd.Series:
+        return df["people_count"].isna().to_numpy() == df["people_count_kind"].isna().to_numpy()
+
 
 class Rulings(pa.DataFrameModel):
     """One court decision on deportations under the Alien Enemies Act or a related case."""
 
-    ruling_id: str = pa.Field(unique_values=(), str_matches=SLUG, description="Identifier")
+    ruling_id: str = pa.Field(unique_values=(), fullmatch=SLUG, description="Identifier")
     date: str = _date_field("Date of the decision")
     case_name: str = pa.Field(not_blank=(), description="Case name as the source gives it for this decision")
     case_group: str = pa.Field(not_blank=(), description="The case the decision belongs to (one timeline lane)")
@@ -275,14 +414,14 @@ class Rulings(pa.DataFrameModel):
     aea_case: bool = pa.Field(description="true when the case concerns removals under the Alien Enemies Act proclamation")
     about_tda: bool = pa.Field(description="true when the case concerns people the government accused of Tren de Aragua membership; false marks a related case shown for context")
     docket: Optional[str] = pa.Field(nullable=True, description="Docket number as the court gives it, where known")
-    court_url: Optional[str] = pa.Field(nullable=True, str_matches=URL, description="The court's own document or docket for this decision (supremecourt.gov, a court's site, or CourtListener), where known")
+    court_url: Optional[str] = pa.Field(nullable=True, fullmatch=URL, description="The court's own document or docket for this decision (supremecourt.gov, a court's site, or CourtListener), where known")
     court: str = pa.Field(not_blank=(), description="Court")
     court_level: Category = pa.Field(isin=COURT_LEVELS, description="district, appeals or supreme")
     judge: str = pa.Field(not_blank=(), description="Judge or panel")
     decision: str = pa.Field(not_blank=(), description="What was decided")
     outcome: Category = pa.Field(isin=OUTCOMES, description="for_government, against_government, mixed or pending")
     favoured: str = pa.Field(not_blank=(), description="Whom the decision favoured, in words")
-    related_event_ids: Optional[str] = pa.Field(nullable=True, str_matches=EVENT_ID_LIST, description="event_ids the ruling concerns, separated by ';'")
+    related_event_ids: Optional[str] = pa.Field(nullable=True, fullmatch=EVENT_ID_LIST, description="event_ids the ruling concerns, separated by ';'")
     source_id: str = _source_field()
     quote: str = _quote_field()
     confidence: Category = _confidence_field()
@@ -290,6 +429,10 @@ class Rulings(pa.DataFrameModel):
     editor_notes: Optional[str] = _editor_notes_field()
 
     Config = type("Config", (_Strict,), {})
+
+    @pa.dataframe_check(name="oral_argument_pending")
+    def _oral_argument_pending(cls, df: pd.DataFrame) -> pd.Series:
+        return (df["proceeding"] != "oral_argument") | (df["outcome"] == "pending")
 
 
 class Presence(pa.DataFrameModel):
@@ -310,7 +453,7 @@ class Presence(pa.DataFrameModel):
 class Milestones(pa.DataFrameModel):
     """One dated policy or official action (designations, sanctions, proclamations); annotates charts."""
 
-    milestone_id: str = pa.Field(unique_values=(), str_matches=SLUG, description="Identifier")
+    milestone_id: str = pa.Field(unique_values=(), fullmatch=SLUG, description="Identifier")
     date: str = _date_field("When it happened")
     kind: Category = pa.Field(isin=MILESTONE_KINDS, description="designation, sanction, proclamation, executive_action or assessment")
     title: str = pa.Field(not_blank=(), description="Short label for a chart annotation")
@@ -400,8 +543,8 @@ def describe_rule(check_name: str, statistics: dict) -> str:
     if check_name == "isin":
         values = statistics.get("allowed_values", [])
         return "must be one of: " + ", ".join(map(str, values))
-    if check_name == "str_matches":
-        return f"must match the pattern {statistics.get('pattern')}"
+    if check_name in ("str_matches", "fullmatch"):
+        return f"must match the pattern {statistics.get('pattern')} (the whole value)"
     if check_name == "greater_than_or_equal_to":
         return f"must be at least {statistics.get('min_value')}"
     if check_name == "less_than_or_equal_to":
@@ -422,6 +565,26 @@ RULE_MESSAGES = {
     "period_format": "period must match period_kind (month: YYYY-MM, fiscal_year: FY2024, year: YYYY) and be a real period",
     "coordinates_pair": "lat and lon must both be given or both be empty",
     "manual_needs_coordinates": "geocode=manual needs lat and lon",
+    "copy_needs_via": "access copy or unverified_copy needs via: name the copy that was read",
+    "original_needs_url": "access original needs url: the original's own link (or set access to copy and name the copy in via)",
+    "via_url_needs_via": "via_url needs via: name the copy it links to",
+    "positive_metric": "must be more than 0 for " + ", ".join(POSITIVE_METRICS) + " (a chart divides by it or draws it on a log scale)",
+    "label_number": "every number written in label must equal value, low or high (years such as 2024 and FY2024 aside)",
+    "period_range": "period must start from FY2000 (October 1999) and not after today (no future month or fiscal year)",
+    "people_count_kind_pair": "people_count_kind must be given when people_count is, and empty when it is not",
+    "oral_argument_pending": "an oral argument decides nothing: its outcome must be pending",
+    "date_range": "the year is implausible for this table",
+    "too_long": "is too long",
+    "bidi_control": "must not hold bidirectional control characters (U+202A-U+202E, U+2066-U+2069): they reorder what readers see",
+    "confidence_rule": "confidence may be at most medium when the source was read in a copy (access=copy) or is an encyclopedia, and at most low for an unverified copy",
+    "confirmed_needs_authority": "status confirmed needs a source of kind " + " or ".join(AUTHORITY_KINDS) + " (an authority's own statement)",
+    "duplicate_row": "the same row appears twice",
+    "ambiguous_place": "several gazetteer towns have this name: give admin1 (the state or GeoNames region code)",
+}
+
+# Table-level rules whose message is written per row: rule -> function(row as dict) -> sentence.
+ROW_MESSAGES = {
+    "label_number": lambda row: label_mismatch(row.get("label"), row.get("value"), row.get("low"), row.get("high")) or RULE_MESSAGES["label_number"],
 }
 
 # The column a table-level rule's error is reported in (the first one an editor should look at).
@@ -431,4 +594,12 @@ DATAFRAME_CHECK_COLUMNS = {
     "period_format": "period",
     "coordinates_pair": "lat",
     "manual_needs_coordinates": "geocode",
+    "copy_needs_via": "via",
+    "original_needs_url": "url",
+    "via_url_needs_via": "via_url",
+    "positive_metric": "value",
+    "label_number": "label",
+    "period_range": "period",
+    "people_count_kind_pair": "people_count_kind",
+    "oral_argument_pending": "outcome",
 }

@@ -18,9 +18,10 @@ import pyarrow as pa_arrow
 import pyarrow.compute as pc
 
 from components import geocode, partial_dates
-from components.errors import DataError
+from components import schemas
+from components.errors import MAX_ERRORS_PER_FILE, DataError, too_many
 from components.readers import RawTable, read_table
-from components.schemas import DATAFRAME_CHECK_COLUMNS, GEOCODE_METHODS, TABLES, Table, describe_rule
+from components.schemas import DATAFRAME_CHECK_COLUMNS, GEOCODE_METHODS, ROW_MESSAGES, TABLES, Table, describe_rule
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
@@ -37,6 +38,7 @@ _RULES = {
     "multiple_fields_uniqueness": "unique",
     "isin": "allowed_values",
     "str_matches": "pattern",
+    "fullmatch": "pattern",
     "greater_than_or_equal_to": "range",
     "less_than_or_equal_to": "range",
     "in_range": "range",
@@ -91,11 +93,17 @@ def _schema_errors(raw: RawTable, failures: pd.DataFrame) -> list[DataError]:
     failures = pd.concat([failures[~dataframe_level], per_row])
     if failures.empty:
         return errors
+    if len(failures) > MAX_ERRORS_PER_FILE:  # keep the first lines' errors, count the rest
+        failures = failures.assign(_position=failures["index"].astype(int)).sort_values("_position", kind="stable")
+        raw.overflow += len(failures) - MAX_ERRORS_PER_FILE
+        failures = failures.head(MAX_ERRORS_PER_FILE)
     indexes = failures["index"].astype(int).to_numpy()
     lines = raw.line_of(indexes)
     for (_, failure), line, index in zip(failures.iterrows(), lines, indexes):
         column = failure["column"] if isinstance(failure["column"], str) else None
         rule, message = _rule_and_message(table, column, str(failure["check"]), failure["check_number"])
+        if rule in ROW_MESSAGES:
+            message = ROW_MESSAGES[rule](frame.loc[index].to_dict())
         value = frame.at[index, column] if column in frame.columns else failure["failure_case"]
         errors.append(DataError(table.filename, int(line), column, None if pd.isna(value) else str(value), rule, message))
     return errors
@@ -106,10 +114,39 @@ def _date_errors(raw: RawTable, parsed: dict[str, partial_dates.ParsedDates]) ->
     today = pd.Timestamp(date.today())
     for column, dates in parsed.items():
         text = raw.frame[column]
-        for rule, bad in (("date", text.notna() & dates.start.isna()), ("future_date", dates.start > today)):
+        earliest = (raw.table.schema.columns[column].metadata or {}).get("earliest_year", 1)
+        too_early = f"the year must be from {earliest} to today in {raw.table.filename} (a typo such as 1024 or 0202?)"
+        rules = (
+            ("date", text.notna() & dates.start.isna(), describe_rule("date", {})),
+            ("future_date", dates.start > today, describe_rule("future_date", {})),
+            ("date_range", dates.start < pd.Timestamp(f"{earliest:04d}-01-01"), too_early),
+        )
+        for rule, bad, message in rules:
             positions = np.flatnonzero(bad.to_numpy())
+            raw.overflow += max(0, len(positions) - MAX_ERRORS_PER_FILE)
+            positions = positions[:MAX_ERRORS_PER_FILE]
             for position, line in zip(positions, raw.line_of(positions)):
-                errors.append(DataError(raw.table.filename, int(line), column, str(text.iloc[position]), rule, describe_rule(rule, {})))
+                errors.append(DataError(raw.table.filename, int(line), column, str(text.iloc[position]), rule, message))
+    return errors
+
+
+def _text_errors(raw: RawTable) -> list[DataError]:
+    """Text cells that are too long for their column, or hold bidirectional control characters."""
+    errors = []
+    for column, spec in raw.table.schema.columns.items():
+        if column not in raw.frame or str(spec.dtype) not in ("str", "string", "object"):
+            continue
+        values = pa_arrow.array(raw.frame[column], type=pa_arrow.string(), from_pandas=True)
+        limit = schemas.max_length(column)
+        lengths = pc.fill_null(pc.utf8_length(values), 0).to_numpy()
+        for rule, bad in (("too_long", lengths > limit), ("bidi_control", schemas.has_bidi_controls(values))):
+            positions = np.flatnonzero(bad)
+            raw.overflow += max(0, len(positions) - MAX_ERRORS_PER_FILE)
+            positions = positions[:MAX_ERRORS_PER_FILE]
+            for position, line in zip(positions, raw.line_of(positions)):
+                value = values[int(position)].as_py()
+                message = f"is {len(value):,} characters long: at most {limit:,} in {column}" if rule == "too_long" else describe_rule(rule, {})
+                errors.append(DataError(raw.table.filename, int(line), column, value, rule, message))
     return errors
 
 
@@ -121,7 +158,7 @@ def _validate_table(raw: RawTable) -> tuple[pd.DataFrame | None, dict[str, parti
     """Schema checks for one readable table: returns the coerced frame, parsed dates and errors."""
     frame = raw.frame
     parsed = {column: partial_dates.parse(frame[column]) for column in _date_columns(raw.table) if column in frame}
-    errors = _date_errors(raw, parsed)
+    errors = _date_errors(raw, parsed) + _text_errors(raw)
     try:
         frame = raw.table.model.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -161,9 +198,82 @@ def _reference_errors(raws: dict[str, RawTable]) -> list[DataError]:
             if values.empty:
                 continue
             missing = values[~_exists_in(values, target.frame[key.key])]
+            raw.overflow += max(0, len(missing) - MAX_ERRORS_PER_FILE)
+            missing = missing.iloc[:MAX_ERRORS_PER_FILE]
             lines = raw.line_of(raw.frame.index.get_indexer(missing.index))
             for ident, line in zip(missing, lines):
                 errors.append(DataError(raw.table.filename, int(line), key.column, ident, "reference", f"no row of {key.table}.csv has {key.key} '{ident}'"))
+    return errors
+
+
+_RANK = {"low": 0, "medium": 1, "high": 2}
+
+
+def _trust_errors(raws: dict[str, RawTable]) -> list[DataError]:
+    """Confidence no higher than the source allows; presence 'confirmed' only on an authority's word."""
+    sources = raws["sources"].frame
+    if sources is None or not {"source_id", "access", "kind"} <= set(sources.columns):
+        return []
+    by_id = sources.drop_duplicates("source_id").set_index("source_id")
+    errors = []
+    for name in schemas.CONFIDENCE_TABLES:
+        raw = raws.get(name)
+        frame = None if raw is None else raw.frame
+        if frame is None or not {"source_id", "confidence"} <= set(frame.columns):
+            continue
+        source_ids = frame["source_id"].astype("str")
+        access = source_ids.map(by_id["access"].astype("str"))
+        kind = source_ids.map(by_id["kind"].astype("str"))
+        cap_access = access.map(schemas.CONFIDENCE_CAP_BY_ACCESS).fillna("high").map(_RANK)
+        cap_kind = kind.map(schemas.CONFIDENCE_CAP_BY_KIND).fillna("high").map(_RANK)
+        cap = np.minimum(cap_access.to_numpy(), cap_kind.to_numpy())
+        given = frame["confidence"].astype("str").map(_RANK).fillna(-1).to_numpy()
+        positions = np.flatnonzero(given > cap)
+        raw.overflow += max(0, len(positions) - MAX_ERRORS_PER_FILE)
+        positions = positions[:MAX_ERRORS_PER_FILE]
+        for position, line in zip(positions, raw.line_of(positions)):
+            source_id, confidence = source_ids.iloc[position], frame["confidence"].iloc[position]
+            source = by_id.loc[source_id]
+            reasons = []
+            if str(source["access"]) == "copy":
+                reasons.append(f"was read in a copy (access=copy{', via ' + source['via'] if isinstance(source['via'], str) else ''}), so the row is at most medium")
+            if str(source["access"]) == "unverified_copy":
+                reasons.append("was read in a copy whose tie to the original is not established (access=unverified_copy), so the row is at most low")
+            if str(source["kind"]) == "encyclopedia":
+                reasons.append("is an encyclopedia (kind=encyclopedia), so the row is at most medium")
+            message = f"confidence is {confidence} but source '{source_id}' " + "; and it ".join(reasons) + ": lower the confidence, or cite the original"
+            errors.append(DataError(raw.table.filename, int(line), "confidence", str(confidence), "confidence_rule", message))
+    presence = raws.get("presence")
+    if presence is not None and presence.frame is not None and {"status", "source_id"} <= set(presence.frame.columns):
+        frame = presence.frame
+        kind = frame["source_id"].astype("str").map(by_id["kind"].astype("str"))
+        bad = (frame["status"].astype("str") == "confirmed") & kind.notna() & ~kind.isin(schemas.AUTHORITY_KINDS)
+        positions = np.flatnonzero(bad.to_numpy())
+        for position, line in zip(positions, presence.line_of(positions)):
+            source_id = frame["source_id"].iloc[position]
+            message = (f"status confirmed needs an authority's own statement (a source of kind {' or '.join(schemas.AUTHORITY_KINDS)}), "
+                       f"but source '{source_id}' is of kind {kind.iloc[position]}: use reported, or cite the authority")
+            errors.append(DataError(presence.table.filename, int(line), "status", "confirmed", "confirmed_needs_authority", message))
+    return errors
+
+
+def _duplicate_row_errors(raw: RawTable) -> list[DataError]:
+    """In a table without an id (changes.csv), the same row twice: an error on the second."""
+    frame = raw.frame
+    if raw.table.primary_key or frame is None or frame.empty:
+        return []
+    hashes = pd.util.hash_pandas_object(frame.astype("str").fillna(""), index=False).to_numpy()
+    repeated = np.flatnonzero(pd.Series(hashes).duplicated().to_numpy())
+    if repeated.size == 0:
+        return []
+    first = {}
+    for position, value in enumerate(hashes):
+        first.setdefault(value, position)
+    repeated = repeated[:MAX_ERRORS_PER_FILE]
+    firsts = np.asarray([first[hashes[position]] for position in repeated])
+    errors = []
+    for line, first_line in zip(raw.line_of(repeated), raw.line_of(firsts)):
+        errors.append(DataError(raw.table.filename, int(line), None, None, "duplicate_row", f"this row repeats line {int(first_line)} exactly: delete one of them"))
     return errors
 
 
@@ -177,7 +287,18 @@ def _geocode_events(raw: RawTable) -> tuple[pd.DataFrame, list[DataError]]:
     for position in np.flatnonzero(missing.to_numpy()):
         row = events.iloc[position]
         admin1 = row["admin1"] if isinstance(row["admin1"], str) else None
-        place = geocode.geocode(row["place"], row["country"], admin1)
+        lookup = geocode.resolve(row["place"], row["country"], admin1)
+        place = lookup.place
+        if lookup.ambiguous:
+            line = int(raw.line_of([position])[0])
+            where = ", ".join(part for part in (row["place"], admin1, row["country"]) if part)
+            shown = "; ".join(candidate.describe() for candidate in lookup.candidates[:8])
+            more = f"; and {len(lookup.candidates) - 8} more" if len(lookup.candidates) > 8 else ""
+            errors.append(DataError(raw.table.filename, line, "place", row["place"], "ambiguous_place", (
+                f"'{where}' could be {len(lookup.candidates)} gazetteer towns: {shown}{more}. Give admin1 (in the US the state, elsewhere the "
+                f"GeoNames region code shown), or lat and lon with geocode=manual. A name is ambiguous when two or more towns match it and the "
+                f"largest has fewer than {geocode.DOMINANCE} times the people of the next")))
+            continue
         if place is None:
             line = int(raw.line_of([position])[0])
             where = ", ".join(part for part in (row["place"], admin1, row["country"]) if part)
@@ -224,20 +345,36 @@ def load_package(directory: Path) -> Package:
             if table_errors and raw.assumed_single_lines:  # make sure the errors are not the fast read's
                 raw = raws[name] = read_table(directory / table.filename, table, fast=False)
                 frame, parsed, table_errors = _validate_table(raw) if raw.frame is not None else (None, {}, [])
-            errors += table_errors
+            errors += table_errors + _duplicate_row_errors(raw)
             if frame is not None:
                 prepared[name] = (frame, parsed)
         errors += raw.errors
     errors += _reference_errors(raws)
+    errors += _trust_errors(raws)
     if raws["events"].frame is not None and "events" in prepared and not any(e.file == "events.csv" and e.column in ("lat", "lon", "place", "country") for e in errors):
         events, geocode_errors = _geocode_events(RawTable(raws["events"].table, prepared["events"][0], [], raws["events"].line_of))
         errors += geocode_errors
         prepared["events"] = (events, prepared["events"][1])
     order = {name: position for position, name in enumerate(TABLES)}
     errors = _deduplicate(sorted(errors, key=lambda e: (order.get(e.file[:-4], 99), e.row, e.column or "", _priority(e.rule), e.rule)))
+    errors = _cap_per_file(errors, {raw.table.filename: raw.overflow for raw in raws.values()})
     if errors:
         return Package(tables=empty_tables(), errors=errors)
     return Package(tables={name: _finish(name, *prepared[name]) for name in TABLES})
+
+
+def _cap_per_file(errors: list[DataError], overflow: dict[str, int]) -> list[DataError]:
+    """At most MAX_ERRORS_PER_FILE errors per file, then one summary saying how many more."""
+    kept, counts = [], {}
+    for error in errors:
+        counts[error.file] = counts.get(error.file, 0) + 1
+        if counts[error.file] <= MAX_ERRORS_PER_FILE:
+            kept.append(error)
+    for file, count in counts.items():
+        more = max(0, count - MAX_ERRORS_PER_FILE) + overflow.get(file, 0)
+        if more:
+            kept.append(too_many(file, more))
+    return kept
 
 
 def _priority(rule: str) -> int:
