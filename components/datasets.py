@@ -175,10 +175,7 @@ def _load(directory: Path) -> _Loaded:
 @st.cache_data(show_spinner="Loading data…", max_entries=4)
 def _cached_package(directory: str, version: str) -> _Loaded:
     """The package for one content of the files (version is the cache key), validated once for every session."""
-    loaded = _load(Path(directory))
-    if loaded.package.valid and not _row_losses(Path(directory), loaded.package):
-        _remember(Path(directory), version, loaded.package)
-    return loaded
+    return _load(Path(directory))
 
 
 # st.cache_data hands out a copy on every call: pages ask for single tables and the notice for
@@ -507,9 +504,12 @@ def _revalidate(name: str, frame: pd.DataFrame) -> None:
         TABLES[name].model.validate(_as_written(name, frame), lazy=True)
     except pa.errors.SchemaErrors as exc:
         failures = exc.failure_cases
-        first = failures.iloc[0] if len(failures) else None
-        where = "" if first is None else f" ({first['column']}: {first['check']})"
-        raise SnapshotRejected(f"the snapshot's {name} table does not pass the schema{where}") from None
+        # As components.validation judges the CSVs: a failure on no row (a check that could not
+        # run) is not held against the data; columns and dtypes were checked before this.
+        failures = failures[failures["index"].notna() | failures["check"].astype(str).str.startswith("column_in")]
+        if len(failures):
+            first = failures.iloc[0]
+            raise SnapshotRejected(f"the snapshot's {name} table does not pass the schema ({first['column']}: {first['check']})") from None
 
 
 def _read_snapshot(directory: Path) -> tuple[str, Package]:
@@ -597,6 +597,29 @@ def _row_losses(directory: Path, package: Package | dict[str, int]) -> list[str]
     return warnings
 
 
+_promotion_checked: dict[str, tuple[str, str]] = {}  # data directory -> (version checked, last good version then)
+
+
+def _promote(directory: Path, version: str, loaded: _Loaded | None = None) -> None:
+    """Make the valid files on disk the last good data, unless a table lost many rows.
+
+    Done on every rerun that sees a version not checked yet, not only when the package is first
+    loaded: going back to a version still in the cache (a revert with cp -p) must replace a last
+    good that was wrong.
+    """
+    key = str(directory)
+    with _lock:
+        current = _last_good.get(key)
+        baseline = current[0] if current is not None else ""
+        if baseline == version or _promotion_checked.get(key) == (version, baseline):
+            return
+    loaded = loaded or _cached_package(key, version)
+    if loaded.package.valid and not _row_losses(directory, loaded.package):
+        _remember(directory, version, loaded.package)
+    with _lock:
+        _promotion_checked[key] = (version, baseline)
+
+
 def confirm_current_data() -> bool:
     """An editor confirms that the files on disk, valid but much shorter, are right: they become the last good data.
 
@@ -626,6 +649,7 @@ def load_state() -> DataState:
     directory, version = _current()
     loaded = _cached_package(str(directory), version)
     if loaded.package.valid:
+        _promote(directory, version, loaded)
         warnings = _row_losses(directory, loaded.package)
         return DataState(loaded.package, version=version, files_version=version, row_loss_warnings=warnings, snapshot_problem=_snapshot_problem(directory))
     remembered = _recall(directory)
@@ -652,6 +676,7 @@ def _table(name: str) -> pd.DataFrame:
     directory, version = _current()
     if _cached_errors(str(directory), version):
         return load_state().package.tables[name].copy()  # the last good data (a copy: pages may not change it)
+    _promote(directory, version)
     return _cached_table(str(directory), version, name)
 
 
@@ -702,11 +727,18 @@ _MAX_README_BYTES = 4_000_000
 _BLOCK_START = re.compile(r"<!--\s*([A-Za-z0-9_-]+):start\s*-->")
 
 
-def _hand_written(lines: list[str]) -> list[str]:
-    """The lines outside the generated blocks (<!-- name:start --> … <!-- name:end -->), where data text lands.
+# Generated only from the schemas and row counts: no data text can be in them.
+_SCHEMA_BLOCKS = ("index", "codebook")
 
-    A block runs to the LAST end marker of its name, so data that contains an end marker cannot
-    end the block early; a block with no end marker runs to the end of the file.
+
+def _hand_written(lines: list[str]) -> list[str]:
+    """The lines data text cannot have written: those before the first generated block that holds data text.
+
+    Generated blocks are marked <!-- name:start --> … <!-- name:end -->. The sources and changes
+    blocks (and any block not known to hold only schema text) carry text from the data, which may
+    itself look like a marker or a heading, so nothing from the first of them on counts. The
+    schema-only blocks (index, codebook) before it are skipped. The hand-written sections
+    (Editing, Editorial rules, Method and caveats, Licences) all come before the data blocks.
     """
     kept, position = [], 0
     while position < len(lines):
@@ -715,9 +747,11 @@ def _hand_written(lines: list[str]) -> list[str]:
             kept.append(lines[position])
             position += 1
             continue
+        if start.group(1) not in _SCHEMA_BLOCKS:
+            break
         end_marker = re.compile(rf"<!--\s*{re.escape(start.group(1))}:end\s*-->")
         ends = [index for index in range(position + 1, len(lines)) if end_marker.fullmatch(lines[index].strip())]
-        position = (ends[-1] if ends else len(lines)) + 1
+        position = (ends[0] if ends else len(lines)) + 1
     return kept
 
 
@@ -739,7 +773,7 @@ def load_data_notes(heading: str) -> str:
     """A section of data/README.md (e.g. 'Editorial rules', 'Method and caveats'), so the page and the README agree.
 
     Only the hand-written part counts (data text in the generated blocks cannot add or replace
-    a section) and the first section of a heading wins. An unreadable, oversized or non-UTF-8
+    a section: see _hand_written) and the first section of a heading wins. An unreadable, oversized or non-UTF-8
     README gives "".
     """
     path = data_dir() / "README.md"
