@@ -58,11 +58,16 @@ node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# The folder the app serves: make validate DATA_DIR=/path, else TDA_DATA_DIR, else data/.
+DATA_DIR ?= $(if $(TDA_DATA_DIR),$(TDA_DATA_DIR),data)
+
 validate: $(VENV)/.app-installed
-	$(BIN)/python -m components.validate data
+	@echo "Checking $(abspath $(DATA_DIR))"
+	$(BIN)/python -m components.validate "$(DATA_DIR)"
 
 docs: $(VENV)/.app-installed
-	$(BIN)/python -m components.datadocs
+	@echo "Documenting $(abspath $(DATA_DIR))"
+	$(BIN)/python -m components.datadocs --data-dir "$(DATA_DIR)"
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_load.py

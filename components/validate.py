@@ -1,41 +1,59 @@
 """Command line check of the curated data: python -m components.validate [DATA_DIR] [--format text|json].
 
-Exit status: 0 valid, 1 invalid, 2 usage error or unreadable directory.
+Exit status: 0 valid, 1 invalid, 2 usage error or unreadable directory. The folder checked is
+DATA_DIR, else TDA_DATA_DIR, else data/; it is named on stderr (text) or as data_dir (json).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from components.validation import data_dir, load_package
 
 
+def _unreadable(directory: Path) -> str | None:
+    """Why directory cannot be checked, or None."""
+    if not directory.is_dir():
+        return f"{directory} is not a readable directory"
+    try:
+        os.listdir(directory)
+    except OSError as exc:
+        return f"cannot read {directory}: {exc.strerror or type(exc).__name__}"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Validate a data directory and print every error, one per line (or as JSON)."""
     parser = argparse.ArgumentParser(prog="python -m components.validate", description=__doc__.splitlines()[0])
     parser.add_argument("data_dir", nargs="?", type=Path, help="the data directory (default: TDA_DATA_DIR or data/)")
-    parser.add_argument("--format", choices=["text", "json"], default="text", help="text: file:row:column: rule (value) message; json: {valid, errors}")
+    parser.add_argument("--format", choices=["text", "json"], default="text", help="text: file:row:column: rule (value) message; json: {valid, data_dir, errors}")
     args = parser.parse_args(argv)
-    directory = args.data_dir or data_dir()
-    if not directory.is_dir():
-        print(f"error: {directory} is not a readable directory", file=sys.stderr)
+    directory = (args.data_dir or data_dir()).absolute()
+    problem = _unreadable(directory)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     try:
         package = load_package(directory)
     except OSError as exc:  # e.g. permissions on the directory itself
-        print(f"error: cannot read {directory}: {exc}", file=sys.stderr)
+        print(f"error: cannot read {directory}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - an editor gets one line, never a traceback
+        print(f"error: the validator failed on {directory} ({type(exc).__name__}: {str(exc)[:200]}); please report this", file=sys.stderr)
         return 2
     if args.format == "json":
-        json.dump({"valid": package.valid, "errors": [error.as_dict() for error in package.errors]}, sys.stdout, ensure_ascii=False, indent=1)
+        report = {"valid": package.valid, "data_dir": str(directory), "errors": [error.as_dict() for error in package.errors]}
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
         for error in package.errors:
             print(error.as_text())
         files = len({error.file for error in package.errors})
-        summary = f"{directory}: {len(package.errors)} errors in {files} files" if package.errors else f"{directory}: valid ({package.row_count} rows)"
+        summary = f"checked {directory}: {len(package.errors)} errors in {files} files" if package.errors else f"checked {directory}: valid ({package.row_count} rows)"
         print(summary, file=sys.stderr)
     return 0 if package.valid else 1
 

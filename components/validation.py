@@ -75,7 +75,7 @@ def _rule_and_message(table: Table, column: str | None, check: str, check_number
     if name in DATAFRAME_CHECK_COLUMNS:
         return name, describe_rule(name, {})
     statistics = {}
-    if column in table.schema.columns and isinstance(check_number, (int, np.integer)):
+    if column in table.schema.columns and isinstance(check_number, (int, float, np.integer, np.floating)) and not pd.isna(check_number):
         checks = table.schema.columns[column].checks
         if 0 <= int(check_number) < len(checks):
             statistics = checks[int(check_number)].statistics or {}
@@ -134,7 +134,7 @@ def _text_errors(raw: RawTable) -> list[DataError]:
     """Text cells that are too long for their column, or hold bidirectional control characters."""
     errors = []
     for column, spec in raw.table.schema.columns.items():
-        if column not in raw.frame or str(spec.dtype) not in ("str", "string", "object"):
+        if column not in raw.frame or not str(spec.dtype).startswith(("str", "object")):
             continue
         values = pa_arrow.array(raw.frame[column], type=pa_arrow.string(), from_pandas=True)
         limit = schemas.max_length(column)
@@ -387,9 +387,13 @@ def _priority(rule: str) -> int:
 
 
 def _deduplicate(errors: list[DataError]) -> list[DataError]:
-    """One error per cell: a value that is not a number is not also reported as missing."""
+    """One error per cell: a value that is not a number is not also reported as missing, and a
+    row with a cell of the wrong type is not also reported for the row rules that cell breaks."""
     seen, kept = set(), []
+    mistyped = {(error.file, error.row) for error in errors if error.rule in ("type", "date")}
     for error in errors:
+        if error.rule in DATAFRAME_CHECK_COLUMNS and (error.file, error.row) in mistyped:
+            continue
         key = (error.file, error.row, error.column) if error.column else error
         if key in seen:
             continue
