@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 HASH_TTL_SECONDS = 2.0  # an unchanged-looking file is hashed again at least this often
 VERSION_LENGTH = 12  # hex characters of data_version()
-MAX_ERRORS_PER_FILE = 200  # errors kept per file after a failed load ...
+MAX_ERRORS_PER_FILE = 200  # errors kept per file after a failed load (then one too_many_errors summary) ...
 MAX_ERRORS = 1000  # ... and in all (DataState.error_count has the full count)
 ROW_LOSS_SHARE = 0.20  # warn editors when a table loses more than this share of its rows ...
 ROW_LOSS_MIN_ROWS = 5  # ... and more than this many rows, compared with the last good data
@@ -141,17 +141,37 @@ class _Loaded:
     error_count: int = 0
 
 
+def _summarised(error: DataError) -> int:
+    """How many errors a too_many_errors summary of the validator stands for."""
+    found = re.search(r"(\d+) more", error.message)
+    return int(found.group(1)) if found else 1
+
+
+def _error_count(errors: list[DataError]) -> int:
+    return sum(_summarised(error) if error.rule == "too_many_errors" else 1 for error in errors)
+
+
 def _cap_errors(errors: list[DataError]) -> list[DataError]:
-    per_file: dict[str, int] = {}
-    kept = []
+    """At most MAX_ERRORS_PER_FILE errors of each file and MAX_ERRORS in all, each file's followed by a summary of the rest."""
+    kept: dict[str, list[DataError]] = {}
+    more: dict[str, int] = {}
+    total = 0
     for error in errors:
-        count = per_file.get(error.file, 0)
-        if count < MAX_ERRORS_PER_FILE:
-            kept.append(error)
-            per_file[error.file] = count + 1
-            if len(kept) >= MAX_ERRORS:
-                break
-    return kept
+        file_errors = kept.setdefault(error.file, [])
+        if error.rule == "too_many_errors":
+            more[error.file] = more.get(error.file, 0) + _summarised(error)
+        elif len(file_errors) < MAX_ERRORS_PER_FILE and total < MAX_ERRORS:
+            file_errors.append(error)
+            total += 1
+        else:
+            more[error.file] = more.get(error.file, 0) + 1
+    capped = []
+    for file, file_errors in kept.items():
+        capped += file_errors
+        if more.get(file):
+            listed = f"only the first {len(file_errors)} are listed here" if file_errors else "none are listed here"
+            capped.append(DataError(file, 0, None, None, "too_many_errors", f"…and {more[file]} more errors in this file ({listed}: run make validate to see them all)"))
+    return capped
 
 
 def _load(directory: Path) -> _Loaded:
@@ -165,7 +185,7 @@ def _load(directory: Path) -> _Loaded:
         package = Package(tables=empty_tables(), errors=[DataError("*", 0, None, None, "load_failed", message)])
     if package.valid:
         return _Loaded(package)
-    count = len(package.errors)
+    count = _error_count(package.errors)
     failed = _Loaded(Package(tables=empty_tables(), errors=_cap_errors(package.errors), checked_at=package.checked_at), count)
     del package
     gc.collect()  # give back the memory of the failed load now, not at some later collection
@@ -212,7 +232,7 @@ class DataState:
     """What readers are shown, and what editors need to know about the files on disk."""
 
     package: Package  # the data served: current if valid, else the last good
-    errors: list[DataError] = field(default_factory=list)  # problems in the files on disk now (capped)
+    errors: list[DataError] = field(default_factory=list)  # problems in the files on disk now (capped; a too_many_errors row per file says how many more)
     stale: bool = False  # True when serving last good data instead of the files on disk
     error_count: int = 0  # how many problems there are in all (errors holds at most MAX_ERRORS)
     version: str = ""  # data version of the data served ("" when none)
@@ -226,7 +246,8 @@ class DataState:
 
     @property
     def errors_truncated(self) -> bool:
-        return self.error_count > len(self.errors)
+        """Whether errors lists only some of the problems (error_count has them all)."""
+        return any(error.rule == "too_many_errors" for error in self.errors)
 
 
 # --------------------------------------------------------------------------------------------
@@ -235,6 +256,7 @@ class DataState:
 _last_good: dict[str, tuple[str, Package]] = {}  # data directory -> (version, package)
 _snapshot_problems: dict[tuple[str, str], str] = {}  # (cache dir, data directory) -> reason
 _lock = threading.Lock()
+_write_lock = threading.Lock()  # one snapshot write at a time (each removes the folders of the others)
 
 
 def _store_name(directory: Path) -> str:
@@ -345,6 +367,8 @@ def _write_snapshot(directory: Path, version: str, package: Package) -> None:
     """Write package as Arrow IPC files in a new folder, then the manifest naming it (atomic: manifest last)."""
     base = _snapshot_dir()
     store = _store_path(directory)
+    if store.is_symlink() or (store.exists() and not store.is_dir()):
+        store.unlink()  # never follow a link planted in the cache folder (old snapshots are removed below)
     store.mkdir(parents=True, exist_ok=True)
     folder = f"{version}-{secrets.token_hex(4)}"
     temporary = store / f".tmp-{folder}"
@@ -536,7 +560,11 @@ def _remember(directory: Path, version: str, package: Package) -> None:
             return
         _last_good[key] = (version, package)
     try:
-        _write_snapshot(directory, version, package)
+        with _write_lock:
+            with _lock:
+                superseded = _last_good.get(key, (version,))[0] != version
+            if not superseded:  # another thread remembered a newer package meanwhile: leave its snapshot
+                _write_snapshot(directory, version, package)
     except Exception as exc:  # a read-only checkout still serves from memory
         log.warning("could not write the last-good snapshot: %s", exc)
         _set_problem(directory, f"the last good data could not be saved to disk ({type(exc).__name__}): a restart would lose it")

@@ -6,6 +6,7 @@ import pytest
 import streamlit as st
 
 from components import datasets, validation
+from components.errors import DataError
 from tests.helpers import read_rows, set_cell, write_rows
 
 
@@ -197,12 +198,27 @@ def test_a_failed_load_keeps_only_its_errors_capped(live_copy, monkeypatch):
         row["value"] = "-1"
     write_rows(live_copy / "series.csv", header, rows)
     state = datasets.load_state()
-    assert state.error_count == len(validation.load_package(live_copy).errors) > 6
-    assert len(state.errors) == 6 and state.errors_truncated
-    assert [e.file for e in state.errors] == ["series.csv"] * 4 + ["events.csv"] * 2
+    assert state.error_count == len(validation.load_package(live_copy).errors) == 174 + 18
+    assert state.errors_truncated
+    assert [(e.file, e.rule) for e in state.errors] == [("series.csv", "range")] * 4 + [("series.csv", "too_many_errors")] + [("events.csv", "range")] * 2 + [("events.csv", "too_many_errors")]
+    assert "170 more" in state.errors[4].message and "16 more" in state.errors[-1].message
     assert datasets.current_errors() == state.errors
     loaded = datasets._cached_package(str(live_copy.resolve()), datasets.data_version())
     assert all(frame.empty for frame in loaded.package.tables.values())  # no frames of the failed load kept
+
+
+def test_the_validators_own_summaries_are_counted_and_kept(monkeypatch):
+    monkeypatch.setattr(datasets, "MAX_ERRORS_PER_FILE", 2)
+    errors = [DataError("events.csv", line, "lat", "1", "range", "m") for line in range(2, 7)] + [DataError("events.csv", 0, None, None, "too_many_errors", "…and 995 more errors in this file")]
+    assert datasets._error_count(errors) == 1000
+    capped = datasets._cap_errors(errors)
+    assert [e.rule for e in capped] == ["range", "range", "too_many_errors"]
+    assert "998 more" in capped[-1].message
+
+
+def test_a_valid_state_has_no_errors_to_count(live_copy):
+    state = datasets.load_state()
+    assert state.error_count == 0 and not state.errors_truncated
 
 
 def test_a_loader_crash_is_an_error_for_editors_not_a_traceback(live_copy, monkeypatch):

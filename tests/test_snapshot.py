@@ -298,3 +298,15 @@ def test_a_read_only_cache_folder_still_serves_and_says_so(live_copy, monkeypatc
     state = datasets.load_state()
     assert not state.stale and state.has_data
     assert "could not be saved" in state.snapshot_problem
+
+
+def test_a_link_planted_as_the_snapshot_folder_is_not_followed(live_copy, tmp_path):
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "keep.txt").write_text("keep")
+    store = datasets._store_path(live_copy)
+    store.parent.mkdir(parents=True, exist_ok=True)
+    store.symlink_to(precious, target_is_directory=True)
+    good_snapshot(live_copy)
+    assert (precious / "keep.txt").read_text() == "keep"
+    assert store.is_dir() and not store.is_symlink()
