@@ -150,6 +150,8 @@ def shift_column(table: Table, header: list[str], cells: list[str]) -> str | Non
         score = sum(1 for column, value in pairs if _cell_fits(table, column, value) is not False)
         own = _cell_fits(table, header[start], merged)
         score += 0.5 if own is None else (1 if own else 0)
+        if extra > 0:  # prose has a space after its comma; the next real field seldom starts with one
+            score += 0.25 * sum(1 for cell in cells[start + 1 : start + extra + 1] if cell[:1].isspace())
         if best_score is None or score > best_score:
             best, best_score = header[start], score
     return best

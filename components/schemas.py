@@ -125,8 +125,12 @@ def label_mismatch(label: object, value: object, low: object, high: object) -> s
     numbers = [float(n) for n in (value, low, high) if n is not None and not pd.isna(n)]
     if not isinstance(label, str) or not numbers:
         return None
-    for match in _LABEL_NUMBER.finditer(label):
+    matches = list(_LABEL_NUMBER.finditer(label))
+    for position, match in enumerate(matches):
         digits, decimals, scale = match["digits"], match["decimals"], match["scale"]
+        following = matches[position + 1] if position + 1 < len(matches) else None
+        if not scale and following and following["scale"] and re.fullmatch(r"\s*(?:to|-|–|and|or)\s*\$?", label[match.end() : following.start()]):
+            scale = following["scale"]  # "10 to 15 million": the scale applies to both
         if match["fy"] or (len(digits) == 4 and not decimals and not scale and 1900 <= int(digits) <= 2099):
             continue
         said = float(digits.replace(",", "") + (decimals or "")) * _SCALES.get((scale or "").lower(), 1)
@@ -400,7 +404,7 @@ class Events(pa.DataFrameModel):
 
     @pa.dataframe_check(name="people_count_kind_pair")
     def _people_count_kind_pair(cls, df: pd.DataFrame) -> pd.Series:
-        return df["people_count"].isna().to_numpy() == df["people_count_kind"].isna().to_numpy()
+        return pd.Series(df["people_count"].isna().to_numpy() == df["people_count_kind"].isna().to_numpy(), index=df.index)
 
 
 class Rulings(pa.DataFrameModel):
