@@ -1,12 +1,17 @@
 """The Figures page draws what the data says, keeps the period choice in the URL, and changes when a CSV changes."""
 
 import base64
+import csv
+import io
 import json
+from pathlib import Path
 
 import numpy as np
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from components import charts
+from components import charts, downloads
 from components.validation import DATA_DIR, load_package
 from tests.helpers import open_page, read_rows, set_cell
 
@@ -93,6 +98,7 @@ def test_a_changed_membership_value_changes_the_chart(data_copy, monkeypatch):
     position, row = next((index, row) for index, row in enumerate(rows) if row["metric"] == "membership" and not row["low"] and not row["high"])
     changed = int(float(row["value"])) + 1234
     set_cell(data_copy / "figures.csv", position, "value", str(changed))
+    set_cell(data_copy / "figures.csv", position, "label", "Membership estimate")  # a label repeating the old number no longer validates
     monkeypatch.setenv("TDA_DATA_DIR", str(data_copy))
     at = open_figures()
     assert not at.exception
@@ -133,3 +139,73 @@ def test_notes_from_the_data_are_escaped(data_copy, monkeypatch):
     assert rendered
     for markdown in rendered:  # every markup character arrives escaped, so it shows as typed
         assert markdown.count("<") == markdown.count("\\<") and markdown.count("*") == markdown.count("\\*")
+
+
+@pytest.fixture
+def served(monkeypatch) -> dict[str, bytes]:
+    """The bytes of every file a download button offers, by media file id."""
+    stored: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def recording(self, path_or_data, mimetype, kind, filename=None):
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        stored[file_id] = self._files_by_id[file_id].content
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+    return stored
+
+
+def downloaded(at: AppTest, served: dict[str, bytes], key: str) -> list[dict[str, str]]:
+    """A download button's CSV rows as text cells, as a spreadsheet reads them."""
+    button = next(button for button in at.get("download_button") if button.proto.id.endswith(key))
+    return list(csv.DictReader(io.StringIO(served[Path(button.proto.url).stem].decode("utf-8-sig"))))
+
+
+def test_every_figure_in_the_data_is_shown_in_a_chart_table_or_the_other_figures_table():
+    at = open_figures()
+    figures = load_package(DATA_DIR).tables["figures"]
+    shown = {figure_id for frame in at.dataframe if "figure_id" in frame.value.columns for figure_id in frame.value["figure_id"]}
+    assert set(figures["figure_id"]) <= shown
+    other = next(frame.value for frame in at.dataframe if {"what", "figure_id"} <= set(frame.value.columns))
+    assert sorted(other["figure_id"]) == sorted(charts.other_figure_rows(figures)["figure_id"])
+    assert any(header.value == "Other figures" for header in at.header)
+
+
+@pytest.mark.parametrize("key", ["figures_membership-estimates_csv", "figures_gang-linked-migrants-in-context_csv", "figures_other_csv", "figures_dates_csv"])
+def test_downloads_are_machine_friendly_with_source_quote_and_licence(served, key):
+    at = open_figures()
+    rows = downloaded(at, served, key)
+    assert rows
+    for row in rows:
+        assert row["licence"] == downloads.LICENCE
+        assert row["source_publisher"] and "source_url" in row and row["quote"]
+        assert not {"None", "nan", "<NA>", "NaT"} & set(row.values())
+        if "value" in row and row["value"]:
+            assert row["value"].isdigit()  # 5000, never 5000.0
+        for column in ("as_of", "date"):
+            if row.get(column):
+                assert row[f"{column}_precision"] in {"year", "month", "day"}
+                assert len(row[column]) == {"year": 4, "month": 7, "day": 10}[row[f"{column}_precision"]]
+
+
+def test_the_encounters_download_counts_are_integers_with_iso_period_bounds(served):
+    at = open_figures()
+    rows = downloaded(at, served, "figures_cbp-venezuelan-encounters-month_csv")
+    assert rows and all(row["value"].isdigit() and len(row["period_start"]) == 10 for row in rows)
+    assert {row["licence"] for row in rows} == {downloads.LICENCE}
+
+
+def test_a_derived_figure_is_marked_in_the_page_tables_and_downloads(served):
+    at = open_figures()
+    figures = load_package(DATA_DIR).tables["figures"]
+    derived = set(figures.loc[figures["computed"], "figure_id"])
+    for frame in at.dataframe:
+        table = frame.value
+        if "figure_id" not in table.columns:
+            continue
+        marks = table["reads as"] if "reads as" in table.columns else table["value"]
+        for figure_id, words in zip(table["figure_id"], marks):
+            assert str(words).endswith("(derived)") == (figure_id in derived)
+    rows = downloaded(at, served, "figures_membership-estimates_csv")
+    assert {row["figure_id"] for row in rows if row["computed"] == "true"} == derived & {row["figure_id"] for row in rows}
