@@ -118,7 +118,7 @@ def _safe_url(url: str) -> str:
 
 
 def download_csv(frame: pd.DataFrame, filename: str, key: str, label: str = "Download CSV") -> None:
-    """A CSV download of exactly frame, safe to open in a spreadsheet."""
+    """A CSV download of exactly frame, safe to open in a spreadsheet (pass a components.downloads frame: numbers, ISO dates, source, licence)."""
     st.download_button(label, csv_download(frame), file_name=filename, mime="text/csv", key=key, icon=":material/download:")
 
 
@@ -230,13 +230,19 @@ def low_confidence_warning(confidence: object) -> None:
         st.warning(escape_markdown(labels.label("confidence", "low")), icon=":material/help:")
 
 
-def chart_with_data(name: str, figure, table: pd.DataFrame, notes: Sequence[str], source_ids: Sequence[str], sources: pd.DataFrame, image_format: str) -> None:
-    """A chart (exported as tren-de-aragua-<name>), then its table, CSV and notes in an expander, then its sources."""
+def chart_with_data(
+    name: str, figure, table: pd.DataFrame, notes: Sequence[str], source_ids: Sequence[str], sources: pd.DataFrame, image_format: str,
+    download: pd.DataFrame | None = None,
+) -> None:
+    """A chart (exported as tren-de-aragua-<name>), then its table, CSV and notes in an expander, then its sources.
+
+    download is the machine-friendly frame for the CSV (components.downloads); without it the table is offered.
+    """
     filename = f"tren-de-aragua-{name}"
     st.plotly_chart(figure, theme=None, config=charts.chart_config(filename, image_format), key=f"figures_{name}_chart", alt=charts.describe(figure))
     with st.expander("Data table, notes and download", icon=":material/table:"):
         st.dataframe(table, hide_index=True)
-        download_csv(table, f"{filename}.csv", key=f"figures_{name}_csv")
+        download_csv(table if download is None else download, f"{filename}.csv", key=f"figures_{name}_csv")
         for note in notes:
             st.markdown("- " + escape_markdown(note))
     source_note(list(source_ids), sources)
