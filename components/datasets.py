@@ -69,6 +69,7 @@ def _snapshot_dir() -> Path:
 
 _digests: dict[str, tuple[tuple, float, str]] = {}  # path -> (stat signature, hashed at, digest)
 _digests_lock = threading.Lock()
+_hashing: dict[str, threading.Lock] = {}  # path -> held while that file is being hashed
 
 
 def _stat_signature(stat: os.stat_result) -> tuple:
@@ -90,18 +91,33 @@ def _file_digest(path: Path) -> str:
         return "not-a-regular-file"
     signature = _stat_signature(stat)
     key = str(path)
-    now = time.monotonic()
     with _digests_lock:
         memo = _digests.get(key)
-    if memo is not None and memo[0] == signature and now - memo[1] < HASH_TTL_SECONDS:
+        file_lock = _hashing.setdefault(key, threading.Lock())
+    if memo is not None and memo[0] == signature and time.monotonic() - memo[1] < HASH_TTL_SECONDS:
         return memo[2]
-    try:
-        with path.open("rb") as handle:
-            digest = hashlib.file_digest(handle, "sha256").hexdigest()
-    except OSError:
-        return "unreadable"
-    with _digests_lock:
-        _digests[key] = (signature, now, digest)
+    with file_lock:  # many sessions rerunning at once hash a big file once, not once each
+        with _digests_lock:
+            memo = _digests.get(key)
+        if memo is not None and memo[0] == signature and time.monotonic() - memo[1] < HASH_TTL_SECONDS:
+            return memo[2]
+        started = time.monotonic()
+        try:
+            # O_NONBLOCK: a file swapped for a FIFO since the stat above does not block the open.
+            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        except OSError:
+            return "unreadable"
+        with os.fdopen(descriptor, "rb") as handle:
+            opened = os.fstat(descriptor)
+            if not stat_module.S_ISREG(opened.st_mode):
+                return "not-a-regular-file"
+            signature = _stat_signature(opened)
+            try:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+            except OSError:
+                return "unreadable"
+        with _digests_lock:
+            _digests[key] = (signature, started, digest)
     return digest
 
 
