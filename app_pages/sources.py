@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from components import datadocs, datasets, widgets
+from components import datadocs, datasets, downloads, widgets
+from components.validation import data_dir
 from components.schemas import TABLES
 
 st.title("Sources & method")
@@ -12,6 +13,14 @@ st.markdown(datasets.load_data_notes("Editorial rules"))
 
 st.header("Method and caveats")
 st.markdown(datasets.load_data_notes("Method and caveats"))
+
+st.header("Licences")
+st.markdown(downloads.LICENCES_MARKDOWN)
+st.download_button(
+    "Download the whole data package", downloads.data_package_zip(data_dir()), file_name=downloads.PACKAGE_FILENAME,
+    mime="application/zip", key="sources_package_zip", icon=":material/folder_zip:",
+)
+st.caption(downloads.PACKAGE_CAPTION)
 
 st.header("Every source")
 sources = datasets.load_sources()

@@ -34,6 +34,21 @@ SOURCE_COLUMNS = (
     "source_id", "source_publisher", "source_title", "source_title_kind", "source_url", "source_published",
     "source_published_precision", "source_read_via", "source_read_via_url",
 )  # fmt: skip
+# What the Sources page says under "Licences" (markdown typed here, nothing from the data).
+LICENCES_MARKDOWN = (
+    "**Data:** the curated data (every CSV, `datapackage.json`, the data's README and every download from this site) is "
+    "licensed under [Creative Commons Attribution 4.0 (CC BY 4.0)](https://creativecommons.org/licenses/by/4.0/), as Our World "
+    "in Data licenses its data: reuse it for any purpose, crediting *Tren de Aragua tracker* and the original source of each row.\n\n"
+    "**Quotes** remain their publishers' and authors': they are short excerpts, shown so that every number can be checked "
+    "against its source's own words, and are not relicensed. Cite the publisher when you reuse one.\n\n"
+    "**Code:** the dashboard's code is licensed under the [MIT licence](https://opensource.org/license/mit).\n\n"
+    "The full texts are in the repository (`LICENSE-DATA.md` and `LICENSE`) and in the data package below. Every CSV download "
+    "names the licence in its `licence` column."
+)
+PACKAGE_CAPTION = (
+    "One zip: every CSV of the data package, datapackage.json (Frictionless Data), the data's README (codebook, method, sources, "
+    "changes) and both licences. Editor-only columns are left out."
+)
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)  # fixed, so the same files always make the same zip
 
 

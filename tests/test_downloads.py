@@ -4,13 +4,16 @@ import csv
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from components import charts, downloads
 from components.safety import csv_download
 from tests.conftest import ROOT
+from tests.helpers import open_page
 
 MISSING_WORDS = ("None", "nan", "NaN", "<NA>", "NaT")
 
@@ -158,3 +161,24 @@ def test_the_zip_is_built_from_the_folder_it_is_given(data_copy):
     package = zipfile.ZipFile(io.BytesIO(downloads.data_package_zip(data_copy)))
     assert package.read(f"{downloads.PACKAGE_FOLDER}/figures.csv").decode() == "figure_id\nchanged-row\n"
     assert downloads.data_package_zip(data_copy) == downloads.data_package_zip(data_copy)  # same files, same bytes
+
+
+def test_the_sources_page_names_both_licences_and_offers_the_package_zip(monkeypatch):
+    stored: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def recording(self, path_or_data, mimetype, kind, filename=None):
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        stored[file_id] = self._files_by_id[file_id].content
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+    at = open_page("app_pages/sources.py")
+    assert not at.exception
+    assert any(header.value == "Licences" for header in at.header)
+    text = "\n".join(block.value for block in at.markdown)
+    assert "CC BY 4.0" in text and "MIT" in text and "Quotes" in text
+    button = next(button for button in at.get("download_button") if button.proto.id.endswith("sources_package_zip"))
+    assert button.proto.label == "Download the whole data package"
+    package = zipfile.ZipFile(io.BytesIO(stored[Path(button.proto.url).stem]))
+    assert {f"{downloads.PACKAGE_FOLDER}/{name}" for name in ("LICENSE", "LICENSE-DATA.md", "datapackage.json", "README.md", "figures.csv")} <= set(package.namelist())
