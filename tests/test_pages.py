@@ -1,5 +1,6 @@
 """Every page renders with AppTest; the overview and sources pages show what the data says."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,7 @@ def test_an_edited_figure_changes_the_overview(data_copy, monkeypatch):
 def test_overview_shows_the_latest_change(data_copy, monkeypatch):
     monkeypatch.setenv("TDA_DATA_DIR", str(data_copy))
     header, rows = read_rows(data_copy / "changes.csv")
-    rows.append({"date": "2026-11-21", "file": "events.csv", "record_id": "tocoron-raid-2023", "change": "corrected", "description": "Date corrected (was 2023-09-21)"})
+    rows.append({"date": date.today().isoformat(), "file": "events.csv", "record_id": "tocoron-raid-2023", "change": "corrected", "description": "Date corrected (was 2023-09-21)"})
     write_rows(data_copy / "changes.csv", header, rows)
     at = run_app()
     assert "Date corrected (was 2023-09-21)" in set(at.dataframe[0].value["description"])

@@ -22,7 +22,7 @@ PAGES = sorted((ROOT / "app_pages").glob("*.py"))
 
 # Editors' words: how rows were found, checked or compiled. They belong in editor_notes or data/README.md's editing sections.
 INTERNAL = re.compile(
-    r"\bseeds?\b|reference research|\bthe reference\b|\buntitled\b|not named in|\btypo\b|\bcompiled\b|"
+    r"\bseeds?\b|reference research|\bthe reference\b|\buntitled\b|not named in (the )?seed|\btypo\b|\bcompiled\b|"
     r"stored (copy|page|text)|project file|not recorded in|this research|geonameid|\bTODO\b",
     re.IGNORECASE,
 )
