@@ -83,9 +83,10 @@ def period_bounds(period: pd.Series, kind: pd.Series) -> tuple[pd.Series, pd.Ser
     """First and last day of each period: YYYY-MM (month), FY2024 (Oct 2023 to Sep 2024), YYYY (year)."""
     start = pd.Series(pd.NaT, index=period.index, dtype="datetime64[s]")
     end = start.copy()
-    month = (kind == "month") & period.str.fullmatch(r"\d{4}-\d{2}").fillna(False)
-    year = (kind == "year") & period.str.fullmatch(r"\d{4}").fillna(False)
-    fiscal = (kind == "fiscal_year") & period.str.fullmatch(r"FY\d{4}").fillna(False)
+    # Years 1000 to 9999 only: year 0 (FY0000, 0000-01) is no real period and overflows date arithmetic.
+    month = (kind == "month") & period.str.fullmatch(r"[1-9]\d{3}-\d{2}").fillna(False)
+    year = (kind == "year") & period.str.fullmatch(r"[1-9]\d{3}").fillna(False)
+    fiscal = (kind == "fiscal_year") & period.str.fullmatch(r"FY[1-9]\d{3}").fillna(False)
     if month.any():
         start[month] = parse(period[month]).start
         end[month] = start[month] + pd.offsets.MonthEnd(0)
@@ -94,8 +95,8 @@ def period_bounds(period: pd.Series, kind: pd.Series) -> tuple[pd.Series, pd.Ser
         end[year] = start[year] + pd.offsets.YearEnd(0)
     if fiscal.any():
         fiscal_year = period[fiscal].str[2:].astype(int)
-        start[fiscal] = pd.to_datetime((fiscal_year - 1).astype(str) + "-10-01")
-        end[fiscal] = pd.to_datetime(fiscal_year.astype(str) + "-09-30")
+        start[fiscal] = parse((fiscal_year - 1).map("{:04d}-10-01".format)).start
+        end[fiscal] = parse(fiscal_year.map("{:04d}-09-30".format)).start
     return start, end
 
 

@@ -26,6 +26,8 @@ from components.errors import MAX_ERRORS_PER_FILE, DataError
 from components.schemas import ISO3_CODES, Table
 
 BOM = b"\xef\xbb\xbf"
+# A cell may be long (lengths are checked, and reported, by the validator): never a csv.Error.
+csv.field_size_limit(2**31 - 1)
 _TRUE, _FALSE = ["true"], ["false"]
 
 

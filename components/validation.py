@@ -105,8 +105,17 @@ def _schema_errors(raw: RawTable, failures: pd.DataFrame) -> list[DataError]:
         if rule in ROW_MESSAGES:
             message = ROW_MESSAGES[rule](frame.loc[index].to_dict())
         value = frame.at[index, column] if column in frame.columns else failure["failure_case"]
-        errors.append(DataError(table.filename, int(line), column, None if pd.isna(value) else str(value), rule, message))
+        errors.append(DataError(table.filename, int(line), column, _as_typed(value), rule, message))
     return errors
+
+
+def _as_typed(value: object) -> str | None:
+    """A cell's value written back as an editor would type it (2800, not 2800.0)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, (float, np.floating)) and float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
 
 
 def _date_errors(raw: RawTable, parsed: dict[str, partial_dates.ParsedDates]) -> list[DataError]:
@@ -345,10 +354,12 @@ def load_package(directory: Path) -> Package:
             if table_errors and raw.assumed_single_lines:  # make sure the errors are not the fast read's
                 raw = raws[name] = read_table(directory / table.filename, table, fast=False)
                 frame, parsed, table_errors = _validate_table(raw) if raw.frame is not None else (None, {}, [])
-            errors += table_errors + _duplicate_row_errors(raw)
+            # the reader's errors first: on one cell, its value as typed beats pandera's coerced one
+            errors += raw.errors + table_errors + _duplicate_row_errors(raw)
             if frame is not None:
                 prepared[name] = (frame, parsed)
-        errors += raw.errors
+        else:
+            errors += raw.errors
     errors += _reference_errors(raws)
     errors += _trust_errors(raws)
     if raws["events"].frame is not None and "events" in prepared and not any(e.file == "events.csv" and e.column in ("lat", "lon", "place", "country") for e in errors):
