@@ -7,6 +7,7 @@ python -m components.datadocs --check  exit 1 if either is out of date (the test
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import re
 import sys
@@ -139,14 +140,14 @@ def _cell(text: object) -> str:
     return re.sub(r"[\r\n]+", " ", str(text)).replace("|", "\\|")
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~&$])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~$])")
 
 
 def _data_text(text: object) -> str:
     """Text from the data in generated markdown: one line, every markdown and HTML character
     escaped, so a value can never start a heading, a list, a table cell, a link or a tag."""
     flat = re.sub(r"\s+", " ", str(text)).strip()
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
 
 
 def _link_target(url: str) -> str:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from components.geocode import geocode
+from components.geocode import geocode, resolve
 from components.validation import load_package
 from tests.conftest import ROOT
 
@@ -42,3 +42,24 @@ def test_shipped_gazetteer_points_match_a_fresh_lookup():
         place = geocode(event.place, event.country, event.admin1 if isinstance(event.admin1, str) else None)
         assert place is not None, event.event_id
         assert (round(place.lat, 4), round(place.lon, 4)) == (round(event.lat, 4), round(event.lon, 4)), event.event_id
+
+
+@pytest.mark.parametrize("place, states", [("Springfield", {"MO", "MA", "IL"}), ("Aurora", {"CO", "IL"})])
+def test_an_ambiguous_name_gives_its_candidates_not_the_largest(place, states):
+    lookup = resolve(place, "USA")
+    assert lookup.ambiguous and lookup.place is None
+    assert states <= {candidate.admin1code for candidate in lookup.candidates}
+    assert all(candidate.population > 0 for candidate in lookup.candidates[:3])
+    assert geocode(place, "USA") is None
+
+
+@pytest.mark.parametrize("place, state, lat", [("Springfield", "IL", 39.8), ("Springfield", "Massachusetts", 42.1), ("Aurora", "IL", 41.76)])
+def test_an_ambiguous_name_resolves_with_its_state(place, state, lat):
+    found = geocode(place, "USA", state)
+    assert found is not None and abs(found.lat - lat) < 0.1
+
+
+@pytest.mark.parametrize("place, country, admin1", [("Santiago", "CHL", None), ("Chicago", "USA", None), ("Ituzaingó", "ARG", "Corrientes")])
+def test_a_name_with_one_clear_match_still_resolves(place, country, admin1):
+    assert not resolve(place, country, admin1).ambiguous
+    assert geocode(place, country, admin1) is not None
