@@ -628,8 +628,9 @@ def gang_links_in_context(figures: pd.DataFrame, sources: pd.DataFrame) -> go.Fi
     figure = go.Figure()
     positions = list(range(len(drawn)))[::-1]
     rates = drawn["per_10000"].dropna() if "per_10000" in drawn else pd.Series(dtype=float)
-    axis_max = max(float(rates.max()) * 1.6, 1.0) if len(rates) else 1.0
-    arrow = axis_max * 0.08
+    # Room right of the furthest mark for a two-line label on a phone; the axis still starts at zero.
+    axis_max = max(float(rates.max()) * 2.6, 1.0) if len(rates) else 1.0
+    arrow = axis_max * 0.05
     for y, (_, row) in zip(positions, drawn.iterrows()):
         count = row["value"] if not pd.isna(row["value"]) else row["low"]
         rate = float(row["per_10000"])
@@ -654,8 +655,8 @@ def gang_links_in_context(figures: pd.DataFrame, sources: pd.DataFrame) -> go.Fi
             xanchor="left", yanchor="bottom", showarrow=False, align="left", font={"size": TEXT_SIZE, "color": theme.INK},
         )
         figure.add_annotation(
-            name="value_label", text=text(f"{_value_text(row)} {row['unit']} · {note}"), x=max(xs), y=y,
-            xanchor="left", xshift=10, showarrow=False, font={"size": TEXT_SIZE, "color": theme.INK},
+            name="value_label", text=text(f"{_value_text(row)} {row['unit']}") + "<br>" + text(note), x=max(xs), y=y,
+            xanchor="left", xshift=10, showarrow=False, align="left", font={"size": TEXT_SIZE, "color": theme.INK},
         )
     notes = []
     if base is not None:
@@ -675,7 +676,7 @@ def gang_links_in_context(figures: pd.DataFrame, sources: pd.DataFrame) -> go.Fi
     )
     _frame(
         figure, title="How many migrants does DHS link to the gang?", subtitle=subtitle,
-        notes=notes, plot_px=max(1, len(drawn)) * (ROW_PX + 14) + 10, left_px=16, axis_title=True,
+        notes=notes, plot_px=max(1, len(drawn)) * (ROW_PX + 24) + 10, left_px=16, axis_title=True,
     )
     figure.update_xaxes(type="linear", range=[0, axis_max], rangemode="tozero", tickformat=",~r", title={"text": "in 10,000 Venezuelan immigrants in the US", "font": {"size": TEXT_SIZE - 1, "color": theme.GREY}})
     figure.update_yaxes(range=[-0.6, len(drawn) - 0.1], showticklabels=False, showgrid=False, fixedrange=True)

@@ -106,7 +106,8 @@ def test_the_legend_names_the_outcomes_and_court_levels_present(rulings):
     outcomes = [labels.label("outcome", code) for code in timeline.OUTCOMES if code in set(decisions(rulings)["outcome"].astype(str))]
     levels = [labels.label("court_level", code) for code in timeline.LEVELS if code in set(rulings["court_level"].astype(str))]
     argued = [timeline.ARGUMENT_KEY] if (rulings["proceeding"].astype(str) == "oral_argument").any() else []
-    assert key == outcomes + levels + argued
+    low = ["Low confidence (hollow)"] if (rulings["confidence"].astype(str) == "low").any() else []
+    assert key == outcomes + levels + low + argued
 
 
 def test_hover_text_and_lane_labels_show_markup_from_the_data_as_text(rulings):
