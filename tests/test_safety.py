@@ -22,3 +22,11 @@ def test_downloads_neutralise_formulas(formula):
     assert data.loc[0, "title"] == "'" + formula
     assert data.loc[1, "title"] == "plain"
     assert list(data["count"]) == [-1, 2]  # numbers stay numbers
+
+
+def test_downloads_leave_missing_cells_empty_and_integers_whole():
+    frame = pd.DataFrame(
+        {"text": ["a", None, pd.NA], "count": pd.array([5000, None, 3], dtype="Int64"), "share": [0.5, float("nan"), 1.25]}
+    )
+    lines = csv_download(frame).decode("utf-8-sig").splitlines()
+    assert lines == ["text,count,share", "a,5000,0.5", ",,", ",3,1.25"]
