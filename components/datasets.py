@@ -588,20 +588,36 @@ def _remember(directory: Path, version: str, package: Package) -> None:
         _set_problem(directory, "")
 
 
+_rejected: dict[tuple[str, str], tuple | None] = {}  # (cache dir, data directory) -> manifest stat when ignored
+
+
+def _manifest_signature(directory: Path) -> tuple | None:
+    try:
+        return _stat_signature(_manifest_path(directory).lstat())
+    except OSError:
+        return None
+
+
 def _recall(directory: Path) -> tuple[str, Package] | None:
     """The last good (version, package): from memory, else from the snapshot a previous run left."""
     key = str(directory)
     with _lock:
         if key in _last_good:
             return _last_good[key]
+    manifest = _manifest_signature(directory)
+    with _lock:
+        if _rejected.get(_problem_key(directory), "never") == manifest:
+            return None  # the snapshot that was ignored is still there: do not read it on every rerun
     try:
         remembered = _read_snapshot(directory)
-    except SnapshotRejected as exc:
-        _set_problem(directory, str(exc))
-        return None
     except Exception as exc:  # whatever a damaged file does, readers get no traceback
-        log.warning("ignoring the last-good snapshot: %r", exc)
-        _set_problem(directory, f"the snapshot could not be read ({type(exc).__name__}) and was ignored")
+        if isinstance(exc, SnapshotRejected):
+            _set_problem(directory, str(exc))
+        else:
+            log.warning("ignoring the last-good snapshot: %r", exc)
+            _set_problem(directory, f"the snapshot could not be read ({type(exc).__name__}) and was ignored")
+        with _lock:
+            _rejected[_problem_key(directory)] = manifest
         return None
     with _lock:
         remembered = _last_good.setdefault(key, remembered)
@@ -641,7 +657,8 @@ def _row_losses(directory: Path, package: Package | dict[str, int]) -> list[str]
     return warnings
 
 
-_promotion_checked: dict[str, tuple[str, str]] = {}  # data directory -> (version checked, last good version then)
+# (cache dir, data directory) -> (version, last good version then) of a valid version that was not kept
+_promotion_checked: dict[tuple[str, str], tuple[str, str]] = {}
 
 
 def _promote(directory: Path, version: str, loaded: _Loaded | None = None) -> None:
@@ -655,13 +672,14 @@ def _promote(directory: Path, version: str, loaded: _Loaded | None = None) -> No
     with _lock:
         current = _last_good.get(key)
         baseline = current[0] if current is not None else ""
-        if baseline == version or _promotion_checked.get(key) == (version, baseline):
+        if baseline == version or _promotion_checked.get(_problem_key(directory)) == (version, baseline):
             return
     loaded = loaded or _cached_package(key, version)
     if loaded.package.valid and not _row_losses(directory, loaded.package):
         _remember(directory, version, loaded.package)
-    with _lock:
-        _promotion_checked[key] = (version, baseline)
+    else:  # invalid, or much shorter: checked once, not on every rerun
+        with _lock:
+            _promotion_checked[_problem_key(directory)] = (version, baseline)
 
 
 def confirm_current_data() -> bool:

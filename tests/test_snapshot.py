@@ -310,3 +310,19 @@ def test_a_link_planted_as_the_snapshot_folder_is_not_followed(live_copy, tmp_pa
     good_snapshot(live_copy)
     assert (precious / "keep.txt").read_text() == "keep"
     assert store.is_dir() and not store.is_symlink()
+
+
+def test_an_ignored_snapshot_is_not_read_again_on_every_rerun(live_copy, monkeypatch):
+    manifest, _ = good_snapshot(live_copy)
+    manifest.write_bytes(b"garbage")
+    ignored(live_copy)
+    reads = []
+    real = datasets._read_snapshot
+    monkeypatch.setattr(datasets, "_read_snapshot", lambda directory: reads.append(directory) or real(directory))
+    for _ in range(3):
+        datasets.load_events()
+        assert datasets.load_state().snapshot_problem
+    assert reads == []
+    manifest.write_bytes(b"other garbage")  # a new file is looked at again
+    datasets.load_state()
+    assert len(reads) == 1
