@@ -190,6 +190,12 @@ def events(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     return machine_frame(with_source(dated(frame, "date"), sources))
 
 
+def sources_list(sources: pd.DataFrame) -> pd.DataFrame:
+    """The sources table for download: ISO published dates with their precision, the licence, no editor-only columns."""
+    frame = dated(sources, "published") if "published" in sources else sources
+    return machine_frame(frame.assign(licence=LICENCE))
+
+
 def _without_editor_columns(text: str) -> str:
     """A CSV's text with the editor-only columns removed, every other cell as written."""
     rows = list(csv.reader(io.StringIO(text, newline="")))

@@ -182,3 +182,12 @@ def test_the_sources_page_names_both_licences_and_offers_the_package_zip(monkeyp
     assert button.proto.label == "Download the whole data package"
     package = zipfile.ZipFile(io.BytesIO(stored[Path(button.proto.url).stem]))
     assert {f"{downloads.PACKAGE_FOLDER}/{name}" for name in ("LICENSE", "LICENSE-DATA.md", "datapackage.json", "README.md", "figures.csv")} <= set(package.namelist())
+
+
+def test_the_sources_list_download_has_iso_dates_the_licence_and_no_editor_columns(tables):
+    rows = as_csv(downloads.sources_list(tables["sources"]))
+    assert len(rows) == len(tables["sources"])
+    assert "editor_notes" not in rows[0] and rows[0]["licence"] == downloads.LICENCE
+    for row, (_, source) in zip(rows, tables["sources"].iterrows()):
+        assert row["published"] == downloads.iso_date(source["published"], source["published_precision"])
+        assert not any(cell in MISSING_WORDS for cell in row.values())
