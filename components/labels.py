@@ -9,10 +9,38 @@ from __future__ import annotations
 import pycountry
 
 LABELS: dict[str, dict[str, str]] = {
+    "stance": {
+        "contradicts": "Contradicts the claim",
+        "qualifies": "Qualifies the claim",
+        "supports": "Supports the claim",
+    },
+    "assessment_kind": {
+        "court_finding": "Court finding",
+        "intelligence_assessment": "Intelligence assessment",
+        "news_investigation": "News investigation",
+        "government_data": "Government data or documents",
+        "research": "Research",
+    },
+    "claim_topic": {
+        "maduro_direction": "Direction by the Maduro government",
+        "tda_size_us": "Size of the gang in the US",
+        "deportee_records": "Records of the men sent to CECOT",
+        "deportee_membership": "Membership of the men sent to CECOT",
+        "tattoos_validation": "Tattoos and how members are identified",
+        "removal_counts": "How many were removed",
+        "aurora": "Aurora, Colorado",
+        "enforcement_raids": "Raids in the US",
+        "boat_strike": "The boat strike of September 2025",
+        "venezuela_denial": "Venezuela's denials",
+        "prisons_emptying": "'Emptying prisons'",
+        "laken_riley": "The murder of Laken Riley",
+    },
     "event_type": {
         "security_operation": "Security operation",
         "crime": "Crime",
         "arrest": "Arrest",
+        "indictment": "Indictment or charges",
+        "conviction": "Conviction or sentence",
         "deportation": "Deportation",
         "intelligence": "Intelligence report",
         "context": "Context (not a TdA event)",

@@ -53,7 +53,7 @@ SERIES_IDS = [
     "cbp_all_southwest",
 ]
 PERIOD_KINDS = ["month", "fiscal_year", "year"]
-EVENT_TYPES = ["security_operation", "crime", "arrest", "deportation", "intelligence", "context"]
+EVENT_TYPES = ["security_operation", "crime", "arrest", "indictment", "conviction", "deportation", "intelligence", "context"]
 EVENT_STATUSES = ["alleged", "charged", "convicted", "confirmed", "reported"]
 GEOCODE_METHODS = ["manual", "gazetteer"]
 COURT_LEVELS = ["district", "appeals", "supreme"]
@@ -68,6 +68,23 @@ PROCEEDINGS = ["decision", "oral_argument"]
 PEOPLE_COUNT_KINDS = ["arrested_or_charged", "removed_or_transferred", "returned", "security_forces", "other"]
 MILESTONE_KINDS = ["designation", "sanction", "proclamation", "executive_action", "assessment"]
 CHANGE_KINDS = ["added", "corrected", "removed"]
+CLAIM_TOPICS = [
+    "maduro_direction",
+    "tda_size_us",
+    "deportee_records",
+    "deportee_membership",
+    "tattoos_validation",
+    "removal_counts",
+    "aurora",
+    "enforcement_raids",
+    "boat_strike",
+    "venezuela_denial",
+    "prisons_emptying",
+    "laken_riley",
+]
+ASSESSMENT_KINDS = ["court_finding", "intelligence_assessment", "news_investigation", "government_data", "research"]
+# What the cited evidence does to the claim; the tracker does not rule on anyone's guilt.
+STANCES = ["supports", "contradicts", "qualifies"]
 # Metrics a chart divides by (the population base of a rate) or draws on a log scale: > 0.
 POSITIVE_METRICS = ["venezuelan_population_us", "us_migrants_possible_ties", "us_confirmed_members"]
 # The earliest period of a series (FY2000 starts in October 1999); none may start after today.
@@ -78,7 +95,7 @@ CONFIDENCE_CAP_BY_KIND = {"encyclopedia": "medium"}
 # Presence status 'confirmed' needs an authority's own statement: a source of one of these kinds.
 AUTHORITY_KINDS = ["government", "court"]
 # Tables whose rows cite a source and carry a confidence.
-CONFIDENCE_TABLES = ["figures", "events", "rulings", "presence", "milestones"]
+CONFIDENCE_TABLES = ["figures", "events", "rulings", "presence", "milestones", "claims", "assessments"]
 
 # The most characters a text cell may hold, by column (others: DEFAULT_MAX_LENGTH); a 1 MB
 # title would freeze a reader's browser.
@@ -140,7 +157,7 @@ def label_mismatch(label: object, value: object, low: object, high: object) -> s
     return None
 
 
-DATA_FILES = ["sources", "figures", "series", "events", "rulings", "presence", "milestones", "changes"]
+DATA_FILES = ["sources", "figures", "series", "events", "rulings", "presence", "milestones", "claims", "assessments", "changes"]
 
 
 @extensions.register_check_method(statistics=[])
@@ -370,7 +387,7 @@ class Events(pa.DataFrameModel):
     date: str = _date_field("When it happened, as precise as the source: YYYY, YYYY-MM or YYYY-MM-DD")
     title: str = pa.Field(not_blank=(), description="Short neutral headline; people are 'alleged' members unless convicted")
     summary: str = pa.Field(not_blank=(), description="One or two sentences on what happened")
-    event_type: Category = pa.Field(isin=EVENT_TYPES, description="security_operation, crime, arrest, deportation, intelligence, or context (not a TdA event, shown for context)")
+    event_type: Category = pa.Field(isin=EVENT_TYPES, description="security_operation, crime, arrest, indictment, conviction, deportation, intelligence, or context (not a TdA event, shown for context)")
     status: Category = pa.Field(isin=EVENT_STATUSES, description="How established the claim is: alleged, charged, convicted, confirmed (documented, no claim of guilt) or reported (one unverified report); drives the wording")
     place: str = pa.Field(not_blank=(), description="Locality; when coordinates are empty it is looked up in the GeoNames gazetteer")
     admin1: Optional[str] = pa.Field(nullable=True, description="State or province (US: two-letter code); narrows the gazetteer lookup")
@@ -472,6 +489,56 @@ class Milestones(pa.DataFrameModel):
     Config = type("Config", (_Strict,), {})
 
 
+class Claims(pa.DataFrameModel):
+    """One claim an official made about Tren de Aragua or the men removed as its members, in the tracker's words and the claimant's."""
+
+    claim_id: str = pa.Field(unique_values=(), fullmatch=SLUG, description="Identifier (assessments link to it)")
+    date: str = _date_field("When the claim was made, as precise as the source")
+    claimant: str = pa.Field(not_blank=(), description="Who made the claim, as the source names them")
+    claimant_role: str = pa.Field(not_blank=(), description="The claimant's office or role, and where the claim was made")
+    claim: str = pa.Field(not_blank=(), description="The claim in the tracker's words")
+    topic: Category = pa.Field(isin=CLAIM_TOPICS, description="What the claim is about: " + ", ".join(CLAIM_TOPICS))
+    source_id: str = _source_field()
+    quote: str = pa.Field(
+        not_blank=(),
+        description="The claimant's exact words as the source carries them, copied verbatim (where the source gives only part of a statement, that part)",
+    )
+    related_ruling_ids: Optional[str] = pa.Field(nullable=True, fullmatch=EVENT_ID_LIST, description="ruling_ids of the court rulings the claim concerns, separated by ';'")
+    related_event_ids: Optional[str] = pa.Field(nullable=True, fullmatch=EVENT_ID_LIST, description="event_ids of the events the claim concerns, separated by ';'")
+    related_figure_ids: Optional[str] = pa.Field(nullable=True, fullmatch=EVENT_ID_LIST, description="figure_ids of the figures the claim concerns, separated by ';'")
+    confidence: Category = _confidence_field()
+    notes: Optional[str] = _notes_field()
+    editor_notes: Optional[str] = _editor_notes_field()
+
+    Config = type("Config", (_Strict,), {})
+
+
+class Assessments(pa.DataFrameModel):
+    """One piece of evidence on a claim: who assessed it, what kind of evidence, and what it does to the claim."""
+
+    assessment_id: str = pa.Field(unique_values=(), fullmatch=SLUG, description="Identifier")
+    claim_id: str = pa.Field(description="The claim assessed, a claim_id in claims.csv")
+    date: Optional[str] = _date_field("When the assessment was made or published, as precise as the source (empty where no source dates it)", nullable=True)
+    assessor: str = pa.Field(not_blank=(), description="Who assessed the claim: a court, agency, newsroom or researcher")
+    kind: Category = pa.Field(
+        isin=ASSESSMENT_KINDS,
+        description="court_finding, intelligence_assessment, news_investigation, government_data (the government's own records or documents) or research",
+    )
+    stance: Category = pa.Field(
+        isin=STANCES,
+        description="What the cited evidence does to the claim: supports (backs it), contradicts (runs against it) or qualifies (limits it or casts doubt on it without refuting it); not a ruling on anyone's guilt",
+    )
+    summary: str = pa.Field(not_blank=(), description="What the assessment found, in the tracker's words")
+    ruling_id: Optional[str] = pa.Field(nullable=True, description="For a court finding, the ruling in rulings.csv where the table has it")
+    source_id: str = _source_field()
+    quote: str = _quote_field()
+    confidence: Category = _confidence_field()
+    notes: Optional[str] = _notes_field()
+    editor_notes: Optional[str] = _editor_notes_field()
+
+    Config = type("Config", (_Strict,), {})
+
+
 class Changes(pa.DataFrameModel):
     """The public log of additions and corrections to the data."""
 
@@ -535,6 +602,25 @@ TABLES: dict[str, Table] = {
         ),
         Table("presence", Presence, ("country",), "a country where the gang is reported present", _SOURCE_FK),
         Table("milestones", Milestones, ("milestone_id",), "a dated policy or official action", _SOURCE_FK),
+        Table(
+            "claims",
+            Claims,
+            ("claim_id",),
+            "a claim an official made, in the tracker's words and the claimant's",
+            _SOURCE_FK
+            + (
+                ForeignKey("related_ruling_ids", "rulings", "ruling_id", many=True),
+                ForeignKey("related_event_ids", "events", "event_id", many=True),
+                ForeignKey("related_figure_ids", "figures", "figure_id", many=True),
+            ),
+        ),
+        Table(
+            "assessments",
+            Assessments,
+            ("assessment_id",),
+            "a piece of evidence on a claim and what it does to the claim",
+            _SOURCE_FK + (ForeignKey("claim_id", "claims", "claim_id"), ForeignKey("ruling_id", "rulings", "ruling_id")),
+        ),
         Table("changes", Changes, (), "an addition or correction to the data"),
     )
 }

@@ -10,11 +10,14 @@ GREY = "#767676"  # the lightest grey with 4.5:1 contrast on white
 INK = "#1a1a1a"
 FONT = "Source Sans, Source Sans Pro, Noto Sans, Helvetica, Arial, sans-serif"  # Streamlit serves "Source Sans"
 PAPER = "#ffffff"
+WATER = "#dfeaf2"  # the map's background: static/blank-style.json must use the same colour
 
 EVENT_TYPE_COLORS = {
     "security_operation": BLUE,
     "crime": VERMILLION,
     "arrest": ORANGE,
+    "indictment": GREEN,
+    "conviction": BLACK,
     "deportation": PURPLE,
     "intelligence": SKY,
     "context": GREY,

@@ -102,7 +102,7 @@ def _rows(name: str) -> list[dict]:
 
 
 SOURCES = {row["source_id"]: row for row in _rows("sources")}
-CITING = ("figures", "events", "rulings", "presence", "milestones")
+CITING = ("figures", "events", "rulings", "presence", "milestones", "claims", "assessments")
 RANK = {"low": 0, "medium": 1, "high": 2}
 
 # Lookalike domains, staging and test hosts, proxies and outlets a newsroom would not cite.
@@ -133,6 +133,8 @@ READER_COLUMNS = {
     "rulings": ("case_name", "court", "judge", "decision", "favoured", "notes"),
     "presence": ("notes",),
     "milestones": ("title", "actor", "notes"),
+    "claims": ("claimant", "claimant_role", "claim", "notes"),
+    "assessments": ("assessor", "summary", "notes"),
     "changes": ("record_id", "description"),
 }
 
