@@ -15,6 +15,7 @@ page = st.navigation(
         st.Page("app_pages/map.py", title="Map", icon=":material/map:", url_path="map"),
         st.Page("app_pages/figures.py", title="Figures", icon=":material/bar_chart:", url_path="figures"),
         st.Page("app_pages/rulings.py", title="Court rulings", icon=":material/gavel:", url_path="rulings"),
+        st.Page("app_pages/claims.py", title="Claims and evidence", icon=":material/fact_check:", url_path="claims"),
         st.Page("app_pages/sources.py", title="Sources & method", icon=":material/menu_book:", url_path="sources"),
     ]
 )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
 
-from components import charts, labels, maps, timeline, transforms
+from components import charts, claimreview, claims, labels, maps, timeline, transforms
 from components.datasets import current_errors, load_state
 from components.safety import csv_download, escape_markdown, quote_markdown
 
@@ -278,3 +279,128 @@ def event_details(event: pd.Series, sources: pd.DataFrame, rulings: pd.DataFrame
     if concerned:
         st.markdown("**Court rulings about this event**")
         related_rulings(concerned)
+
+
+PAGES["claims"] = ("app_pages/claims.py", "Claims and evidence")
+
+
+def stance_badge(stance: object) -> str:
+    """A stance as a badge: colour, icon and words (markdown; never colour alone)."""
+    code = str(stance)
+    return f":{claims.STANCE_BADGES.get(code, 'gray')}-badge[{claims.STANCE_ICONS.get(code, ':material/help:')} {escape_markdown(labels.label('stance', code))}]"
+
+
+def site_url() -> str:
+    """The dashboard's address as the reader's browser sees it (scheme and host), for absolute links in exports."""
+    try:
+        parts = urlsplit(st.context.url or "")
+    except (AttributeError, RuntimeError):
+        return claimreview.DEFAULT_SITE_URL
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return claimreview.DEFAULT_SITE_URL
+
+
+def assessment_block(assessment: pd.Series, sources: pd.DataFrame, rulings: pd.DataFrame) -> None:
+    """One piece of evidence on a claim: stance badge, kind, assessor and date, summary, the source's words and citation."""
+    with st.container(border=True, key=f"claims_assessment_{assessment['assessment_id']}"):
+        st.markdown(stance_badge(assessment["stance"]))
+        low_confidence_warning(assessment["confidence"])
+        facts_list(claims.assessment_facts(assessment))
+        st.markdown(escape_markdown(assessment["summary"]))
+        st.markdown("**What the source says:**")
+        quote_block(assessment["quote"])
+        if isinstance(assessment.get("notes"), str) and assessment["notes"].strip():
+            st.markdown(f":small[{escape_markdown(assessment['notes'])}]")
+        source_note([assessment["source_id"]], sources)
+        ruling_id = assessment.get("ruling_id")
+        if isinstance(ruling_id, str) and ruling_id in set(rulings["ruling_id"]):
+            related_rulings({ruling_id: "The ruling: " + claims.related_rulings(pd.Series({"related_ruling_ids": ruling_id}), rulings)[ruling_id]})
+
+
+def claim_links(claim: pd.Series, rulings: pd.DataFrame, events: pd.DataFrame, figures: pd.DataFrame) -> None:
+    """Links from a claim to the rulings, events and figures it concerns (labels from the data, escaped)."""
+    concerned_rulings = claims.related_rulings(claim, rulings)
+    concerned_events = claims.related_events(claim, events)
+    concerned_figures = claims.related_figures(claim, figures)
+    if not (concerned_rulings or concerned_events or concerned_figures):
+        return
+    st.markdown("**This claim concerns**")
+    related_rulings(concerned_rulings)
+    for event_id, text in concerned_events.items():
+        link = timeline.map_link_params(event_id)
+        if link is not None:
+            st.page_link(PAGES["map"][0], label=escape_markdown(text), query_params=link, icon=":material/location_on:")
+    for text in concerned_figures.values():
+        st.page_link(PAGES["figures"][0], label=escape_markdown(text), icon=":material/bar_chart:")
+
+
+def claim_block(
+    claim: pd.Series,
+    evidence: pd.DataFrame,
+    sources: pd.DataFrame,
+    rulings: pd.DataFrame,
+    events: pd.DataFrame,
+    figures: pd.DataFrame,
+    review: bytes | None = None,
+) -> None:
+    """One claim: who said it, when, in what role, their words, the tracker's summary, its links, then each assessment."""
+    with st.container(border=True, key=f"claims_claim_{claim['claim_id']}"):
+        st.markdown("### " + escape_markdown(claim["claim"]))
+        facts_list(claims.claim_facts(claim))
+        low_confidence_warning(claim["confidence"])
+        st.markdown("**In their words:**")
+        quote_block(claim["quote"])
+        if isinstance(claim.get("notes"), str) and claim["notes"].strip():
+            st.markdown(f":small[{escape_markdown(claim['notes'])}]")
+        source_note([claim["source_id"]], sources, prefix="Claim reported in")
+        claim_links(claim, rulings, events, figures)
+        st.markdown(f"**What the evidence says** ({len(evidence):,} {'assessment' if len(evidence) == 1 else 'assessments'})")
+        if evidence.empty:
+            st.caption("No assessment of this claim matches the chosen stances.")
+        for _, assessment in evidence.iterrows():
+            assessment_block(assessment, sources, rulings)
+        if review is not None:
+            st.download_button(
+                "Download this claim as ClaimReview (JSON-LD)", review, file_name=claimreview.filename(claim["claim_id"]),
+                mime="application/ld+json", key=f"claims_jsonld_{claim['claim_id']}", icon=":material/download:",
+            )
+
+
+def linked_claim(choices: dict[str, str], key: str = "claims_claim") -> str | None:
+    """One claim asked for by a link (?claims_claim=<id>), with a way back to all claims; an unknown id falls back with a notice."""
+    if key not in st.session_state:
+        wanted = next(iter(_query_values(key)), None)
+        if wanted is not None and wanted not in choices:
+            _url_notice(key, [wanted])
+        st.session_state[key] = wanted if wanted in choices else None
+    chosen = st.session_state[key] if st.session_state[key] in choices else None
+    _write_param(key, [chosen] if chosen else [])
+    if chosen:
+        st.info("Showing one claim, from a link.", icon=":material/link:")
+        if st.button("Show every claim", key=f"{key}_clear", icon=":material/list:"):
+            st.session_state[key] = None
+            _write_param(key, [])
+            st.rerun()
+    return chosen
+
+
+def claims_about(choices: dict[str, str], heading: str) -> None:
+    """'Claims about this …': each claim links to its entry on the Claims page (labels from the data, escaped)."""
+    if not choices:
+        return
+    st.markdown(f"**{escape_markdown(heading)}**")
+    for claim_id, text in choices.items():
+        link = claims.link_params(claim_id)
+        if link is not None:
+            st.page_link(PAGES["claims"][0], label=escape_markdown(text), query_params=link, icon=":material/fact_check:")
+
+
+def claims_about_ruling(claim_rows: pd.DataFrame, assessment_rows: pd.DataFrame, ruling_id: str) -> None:
+    """Claims the ruling concerns, or that its finding assesses, linked to the Claims page; nothing when there are none."""
+    claims_about(claims.claims_about_ruling(claim_rows, assessment_rows, ruling_id), "Claims about this ruling")
+
+
+def claims_about_event(claim_rows: pd.DataFrame, event_id: str) -> None:
+    """Claims that concern the event, linked to the Claims page; nothing when there are none."""
+    claims_about(claims.claims_about_event(claim_rows, event_id), "Claims about this event")

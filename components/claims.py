@@ -1,0 +1,280 @@
+"""Claims and the evidence on them: filters, joins, summaries and the topic chart (pure: no streamlit here).
+
+A stance says what the cited evidence does to a claim (supports, qualifies or contradicts it); it
+is not the tracker's ruling on anyone's guilt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components import charts, labels, schemas, theme, transforms
+from components.headlines import Card
+
+STANCES = ["contradicts", "qualifies", "supports"]  # the order a reader scans: against first
+# Every stance has a colour, a symbol and a bar pattern, so none is told apart by colour alone.
+STANCE_COLORS = {"contradicts": theme.VERMILLION, "qualifies": theme.ORANGE, "supports": theme.BLUE}
+STANCE_SYMBOLS = {"contradicts": "✕", "qualifies": "◐", "supports": "✓"}
+STANCE_PATTERNS = {"contradicts": "x", "qualifies": "/", "supports": ""}
+STANCE_ICONS = {"contradicts": ":material/cancel:", "qualifies": ":material/contrast:", "supports": ":material/check_circle:"}
+STANCE_BADGES = {"contradicts": "red", "qualifies": "orange", "supports": "blue"}
+SLUG = re.compile(schemas.SLUG)
+
+TITLE = "What the evidence does to officials' claims, by topic"
+SUBTITLE = "Each bar counts the assessments of the claims on one topic: court findings, intelligence, investigations, government data and research."
+EXPLAINER = (
+    "A stance says what the cited evidence does to the claim: it supports it, qualifies it (limits it or "
+    "casts doubt on it without refuting it) or contradicts it. The tracker does not rule on anyone's guilt. "
+    "People are alleged members of Tren de Aragua unless a court convicted them, and private individuals "
+    "are not named beyond what the sources publish."
+)
+
+
+def split_ids(value: object) -> list[str]:
+    """The ids of a ';'-separated cell (empty for a missing value)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or not str(value).strip():
+        return []
+    return [part for part in str(value).split(";") if part]
+
+
+def stance_label(stance: object) -> str:
+    """'✕ Contradicts the claim': the symbol and the words, never the colour alone."""
+    return f"{STANCE_SYMBOLS.get(str(stance), '')} {labels.label('stance', stance)}".strip()
+
+
+def topics(claims: pd.DataFrame) -> list[str]:
+    """Topics that have claims, in the schema's order."""
+    present = set(claims["topic"].astype(str))
+    return [topic for topic in schemas.CLAIM_TOPICS if topic in present]
+
+
+def claimants(claims: pd.DataFrame) -> list[str]:
+    """Every claimant, alphabetically."""
+    return sorted(set(claims["claimant"].astype(str)), key=str.casefold)
+
+
+def stances(assessments: pd.DataFrame) -> list[str]:
+    """Stances that assessments take, against first."""
+    present = set(assessments["stance"].astype(str))
+    return [stance for stance in STANCES if stance in present]
+
+
+def filter_claims(
+    claims: pd.DataFrame,
+    assessments: pd.DataFrame,
+    topic_choice: Iterable[str] | None = None,
+    claimant_choice: Iterable[str] | None = None,
+    stance_choice: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Claims on the chosen topics, by the chosen claimants, with at least one assessment of a chosen stance (empty choice: no filter); newest first."""
+    keep = pd.Series(True, index=claims.index)
+    if topic_choice:
+        keep &= claims["topic"].astype(str).isin(list(topic_choice))
+    if claimant_choice:
+        keep &= claims["claimant"].astype(str).isin(list(claimant_choice))
+    if stance_choice:
+        assessed = assessments[assessments["stance"].astype(str).isin(list(stance_choice))]["claim_id"]
+        keep &= claims["claim_id"].isin(set(assessed))
+    return claims[keep].sort_values(["date", "claim_id"], ascending=[False, True], kind="stable")
+
+
+def assessments_of(assessments: pd.DataFrame, claim_id: str, stance_choice: Iterable[str] | None = None) -> pd.DataFrame:
+    """The assessments of one claim (only the chosen stances, if any), against first, then oldest first."""
+    rows = assessments[assessments["claim_id"] == claim_id]
+    if stance_choice:
+        rows = rows[rows["stance"].astype(str).isin(list(stance_choice))]
+    order = rows["stance"].astype(str).map({stance: rank for rank, stance in enumerate(STANCES)})
+    return rows.assign(_order=order).sort_values(["_order", "date", "assessment_id"], na_position="last", kind="stable").drop(columns="_order")
+
+
+def assessments_shown(claims: pd.DataFrame, assessments: pd.DataFrame, stance_choice: Iterable[str] | None = None) -> pd.DataFrame:
+    """The assessments of the claims shown (only the chosen stances, if any)."""
+    rows = assessments[assessments["claim_id"].isin(set(claims["claim_id"]))]
+    if stance_choice:
+        rows = rows[rows["stance"].astype(str).isin(list(stance_choice))]
+    return rows
+
+
+def claim_facts(claim: pd.Series) -> list[tuple[str, str]]:
+    """'Who', 'Role', 'When', 'Topic' and how sure the tracker is that the claim was made so (plain text)."""
+    return [
+        ("Who", str(claim["claimant"])),
+        ("Role", str(claim["claimant_role"])),
+        ("When", transforms.date_label(claim["date"], claim["date_precision"])),
+        ("Topic", labels.label("claim_topic", claim["topic"])),
+    ]
+
+
+def assessment_facts(assessment: pd.Series) -> list[tuple[str, str]]:
+    """Kind of evidence, who assessed and when (plain text)."""
+    return [
+        ("Evidence", labels.label("assessment_kind", assessment["kind"])),
+        ("Assessed by", str(assessment["assessor"])),
+        ("When", transforms.date_label(assessment["date"], assessment["date_precision"])),
+    ]
+
+
+def _known(ids: list[str], frame: pd.DataFrame, key: str) -> list[str]:
+    known = set(frame[key].astype(str))
+    return [ident for ident in ids if ident in known and SLUG.fullmatch(ident)]
+
+
+def related_rulings(claim: pd.Series, rulings: pd.DataFrame) -> dict[str, str]:
+    """ruling_id -> 'Case name, date' for the rulings a claim concerns (and that exist), in the claim's order."""
+    by_id = rulings.set_index("ruling_id")
+    return {
+        ruling_id: f"{by_id.at[ruling_id, 'case_name']}, {transforms.date_label(by_id.at[ruling_id, 'date'], by_id.at[ruling_id, 'date_precision'])}"
+        for ruling_id in _known(split_ids(claim["related_ruling_ids"]), rulings, "ruling_id")
+    }
+
+
+def related_events(claim: pd.Series, events: pd.DataFrame) -> dict[str, str]:
+    """event_id -> 'Title, date' for the events a claim concerns (and that exist)."""
+    by_id = events.set_index("event_id")
+    return {
+        event_id: f"{by_id.at[event_id, 'title']}, {transforms.date_label(by_id.at[event_id, 'date'], by_id.at[event_id, 'date_precision'])}"
+        for event_id in _known(split_ids(claim["related_event_ids"]), events, "event_id")
+    }
+
+
+def related_figures(claim: pd.Series, figures: pd.DataFrame) -> dict[str, str]:
+    """figure_id -> 'Label: value' for the figures a claim concerns (and that exist)."""
+    by_id = figures.set_index("figure_id")
+    return {
+        figure_id: f"{by_id.at[figure_id, 'label']}: {transforms.figure_value_label(by_id.loc[figure_id], marked=True)}"
+        for figure_id in _known(split_ids(claim["related_figure_ids"]), figures, "figure_id")
+    }
+
+
+def _claims_linking(claims: pd.DataFrame, column: str, ident: str) -> pd.DataFrame:
+    linked = claims[column].map(lambda value: ident in split_ids(value))
+    return claims[linked.astype(bool)]
+
+
+def claims_about_ruling(claims: pd.DataFrame, assessments: pd.DataFrame, ruling_id: str) -> dict[str, str]:
+    """claim_id -> 'Claimant: claim' for claims that concern a ruling, or whose assessment is that ruling's finding."""
+    found = set(_claims_linking(claims, "related_ruling_ids", ruling_id)["claim_id"])
+    found |= set(assessments[assessments["ruling_id"].astype("string") == ruling_id]["claim_id"])
+    return claim_choices(claims[claims["claim_id"].isin(found)])
+
+
+def claims_about_event(claims: pd.DataFrame, event_id: str) -> dict[str, str]:
+    """claim_id -> 'Claimant: claim' for claims that concern an event."""
+    return claim_choices(_claims_linking(claims, "related_event_ids", event_id))
+
+
+def claim_choices(claims: pd.DataFrame) -> dict[str, str]:
+    """claim_id -> 'Claimant, date: claim' (plain text), newest first."""
+    ordered = claims.sort_values(["date", "claim_id"], ascending=[False, True], kind="stable")
+    return {
+        row.claim_id: f"{row.claimant}, {transforms.date_label(row.date, row.date_precision)}: {row.claim}"
+        for row in ordered.itertuples()
+    }
+
+
+def link_params(claim_id: str) -> dict[str, str] | None:
+    """Query parameters of a link to one claim on the Claims page (None for an id that is not a slug)."""
+    return {"claims_claim": claim_id} if SLUG.fullmatch(str(claim_id)) else None
+
+
+def stance_counts(claims: pd.DataFrame, assessments: pd.DataFrame) -> pd.DataFrame:
+    """Assessments by topic and stance for the claims given: topic, stance, assessments, claims (every topic and stance present)."""
+    joined = assessments.merge(claims[["claim_id", "topic"]], on="claim_id", how="inner")
+    rows = []
+    for topic in topics(claims):
+        on_topic = joined[joined["topic"].astype(str) == topic]
+        claim_count = int((claims["topic"].astype(str) == topic).sum())
+        for stance in STANCES:
+            rows.append({"topic": topic, "stance": stance, "assessments": int((on_topic["stance"].astype(str) == stance).sum()), "claims": claim_count})
+    return pd.DataFrame(rows, columns=["topic", "stance", "assessments", "claims"])
+
+
+def counts_table(claims: pd.DataFrame, assessments: pd.DataFrame) -> pd.DataFrame:
+    """The chart as a table for readers: one row per topic, claims and assessments by stance."""
+    counts = stance_counts(claims, assessments)
+    if counts.empty:
+        return pd.DataFrame(columns=["topic", "claims"] + [labels.label("stance", stance) for stance in STANCES])
+    wide = counts.pivot(index="topic", columns="stance", values="assessments").reindex(columns=STANCES).fillna(0).astype(int)
+    wide.columns = [labels.label("stance", stance) for stance in STANCES]
+    claims_per_topic = counts.drop_duplicates("topic").set_index("topic")["claims"]
+    table = wide.assign(claims=claims_per_topic).reset_index()
+    table["topic"] = table["topic"].map(lambda topic: labels.label("claim_topic", topic))
+    return table[["topic", "claims"] + [labels.label("stance", stance) for stance in STANCES]]
+
+
+def as_of(assessments: pd.DataFrame) -> str:
+    """The date of the newest dated assessment, as precise as its source."""
+    dated = assessments.dropna(subset=["date"])
+    if dated.empty:
+        return "undated"
+    latest = dated.sort_values("date", kind="stable").iloc[-1]
+    return transforms.date_label(latest["date"], latest["date_precision"])
+
+
+def stance_chart(claims: pd.DataFrame, assessments: pd.DataFrame, sources: pd.DataFrame) -> go.Figure:
+    """Horizontal stacked bars: for each topic, its claims' assessments by stance (colour, pattern and label)."""
+    counts = stance_counts(claims, assessments)
+    shown = topics(claims)
+    figure = go.Figure()
+    names = {topic: f"{labels.label('claim_topic', topic)} ({_count(int((claims['topic'].astype(str) == topic).sum()), 'claim')})" for topic in shown}
+    for stance in STANCES:
+        rows = counts[counts["stance"] == stance]
+        figure.add_trace(
+            go.Bar(
+                name=charts.text(stance_label(stance)),
+                y=[charts.text(names[topic]) for topic in rows["topic"]],
+                x=rows["assessments"].tolist(),
+                orientation="h",
+                marker={"color": STANCE_COLORS[stance], "pattern": {"shape": STANCE_PATTERNS[stance], "fgcolor": theme.PAPER, "solidity": 0.35}, "line": {"color": theme.PAPER, "width": 1}},
+                text=[str(value) if value else "" for value in rows["assessments"]],
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont={"color": theme.PAPER},
+                hovertemplate="%{y}<br>" + charts.text(stance_label(stance)) + ": %{x}<extra></extra>",
+            )
+        )
+    cited = assessments[assessments["claim_id"].isin(set(claims["claim_id"]))]["source_id"].dropna().unique()
+    publishers = sources[sources["source_id"].isin(set(cited))]["publisher"].nunique()
+    notes = [
+        ("source", f"Sources: {len(cited):,} publications from {publishers:,} publishers, cited assessment by assessment on this page. Chart: Tren de Aragua tracker"),
+        ("as_of", f"As of {as_of(assessments)} (newest assessment)"),
+        ("caveat", "A stance says what the cited evidence does to the claim, not whether anyone is guilty."),
+    ]
+    figure.update_layout(barmode="stack", bargap=0.35)
+    figure.update_yaxes(autorange="reversed", ticklabelposition="outside left")
+    figure.update_xaxes(title={"text": "assessments"}, dtick=1, rangemode="tozero")
+    return charts._frame(
+        figure,
+        title=TITLE,
+        subtitle=SUBTITLE,
+        notes=notes,
+        plot_px=max(1, len(shown)) * 34 + 8,
+        legend_rows=len(STANCES),
+        left_px=min(260, 40 + 6 * max((len(name) for name in names.values()), default=10)),
+        axis_title=True,
+    )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+
+
+def claims_card(claims: pd.DataFrame, assessments: pd.DataFrame) -> Card | None:
+    """The overview's card: how many claims and assessments are tracked, and what the evidence does to the claims, by stance."""
+    if claims.empty:
+        return None
+    tracked = assessments[assessments["claim_id"].isin(set(claims["claim_id"]))]
+    by_stance = tracked["stance"].astype(str).value_counts()
+    verbs = {"contradicts": ("contradicts", "contradict"), "qualifies": ("qualifies", "qualify"), "supports": ("supports", "support")}
+    parts = [f"{int(by_stance.get(stance, 0)):,} {verbs[stance][int(by_stance.get(stance, 0)) != 1]}" for stance in STANCES]
+    detail = (
+        f"{_count(len(tracked), 'assessment')} of what officials said (court findings, intelligence, investigations, government data, research): "
+        + ", ".join(parts)
+        + "; a stance is what the evidence does to the claim, not a ruling on guilt"
+    )
+    weakest = next((level for level in ("low", "medium", "high") if level in set(tracked["confidence"].astype(str))), "high")
+    return Card(heading="Claims checked against the evidence", value=_count(len(claims), "claim"), detail=detail, source_ids=(), page="claims", confidence=weakest)
