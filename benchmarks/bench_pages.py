@@ -112,7 +112,7 @@ def is_local(url: str) -> bool:
 
 def measure(browser, url: str, size: tuple[int, int], timeout_s: float = 90.0) -> dict:
     """One first visit: bytes in (HTTP encoded + websocket frames from the server), time to first draw and to ready."""
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, has_touch=True, is_mobile=True, device_scale_factor=2)
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, has_touch=True, is_mobile=True)
     context.route("**/*", lambda route: route.continue_() if is_local(route.request.url) else route.abort())
     page = context.new_page()
     cdp = context.new_cdp_session(page)

@@ -6,6 +6,7 @@ world-atlas) and the basemap is a blank local style, so the map needs no tile se
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
@@ -15,22 +16,33 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 from components import labels, theme, transforms
 
 BOUNDARIES_PATH = Path(__file__).resolve().parents[1] / "static" / "countries-110m.geojson"
 # Served by `--server.enableStaticServing true`; a style with only a background, so nothing is fetched.
 MAP_STYLE = "/app/static/blank-style.json"
+BLANK_STYLE_PATH = Path(__file__).resolve().parents[1] / "static" / "blank-style.json"
+# Every country, plain, is fetched by the browser from static/ (once, over HTTP); only the shaded
+# countries of presence travel inside the map's own JSON.
+LAND_URL = "/app/static/countries-110m.geojson"
 AMERICAS = {"latitude": 8.0, "longitude": -80.0, "zoom": 1.6}
 MAX_ZOOM = 6.0  # one point, or a few in one city, would otherwise zoom to street level
 MIN_ZOOM = 0.5
 
-MIN_RADIUS_PX = 5.0  # events without a count stay visible
-PX_PER_SQRT_PERSON = 0.25  # area grows with the count: 11,000 people -> about 26 px
+MIN_RADIUS_PX = 5.0  # the base size: one person arrested or charged, and every event without such a count
+MAX_RADIUS_PX = 40.0  # 64 people; larger counts are drawn at this size (the caption says so when it happens)
+SIZED_KIND = "arrested_or_charged"  # the one comparable count that sizes circles; every other kind is drawn at the base size
 LAND_FILL = theme.rgb(theme.GREY, 40)
 BORDER = theme.rgb(theme.GREY, 140)
 PRESENCE_ALPHA = 150
-POINT_OUTLINE = theme.rgb(theme.INK, 200)
+# Solid and dark, whatever the confidence: the outline keeps every dot at least 3:1 against every country fill.
+POINT_OUTLINE = theme.rgb(theme.INK)
+POINT_OUTLINE_PX = 1.5
+CHOSEN_RING = theme.rgb(theme.INK)
+CHOSEN_RING_PX = 3.0
+CHOSEN_RING_GAP_PX = 3.0
 
 POINT_COLUMNS = [
     "event_id", "lon", "lat", "color", "radius",
@@ -38,6 +50,24 @@ POINT_COLUMNS = [
 ]
 # Text only: deck.gl inserts each value as text, so a title holding HTML is shown, not run.
 TOOLTIP_TEXT = "{title}\n{type_label} · {date_label}\nStatus: {status_label} · {confidence_label}\n{place_label}, {country_name}"
+# deck.gl places the tooltip at the pointer, so near the right edge it ran off a 375 px screen. Pinned to the
+# map's bottom-left corner instead (the style is applied after deck.gl's own transform), wrapped within the map.
+TOOLTIP_STYLE = {
+    "transform": "none",
+    "top": "auto",
+    "left": "8px",
+    "bottom": "8px",
+    "maxWidth": "calc(100% - 16px)",
+    "boxSizing": "border-box",
+    "whiteSpace": "pre-wrap",
+    "overflowWrap": "anywhere",
+    "fontSize": "14px",
+    "lineHeight": "1.35",
+    "padding": "6px 8px",
+    "borderRadius": "4px",
+    "backgroundColor": theme.INK,
+    "color": theme.PAPER,
+}
 
 
 @lru_cache(maxsize=1)
@@ -87,9 +117,30 @@ def event_labels(events: pd.DataFrame) -> pd.DataFrame:
     place, admin1 = _text(frame["place"]), _text(frame["admin1"])
     frame["place_label"] = (place + np.where(admin1 != "", ", " + admin1, "")).astype(object)
     frame["color"] = _per_distinct(frame["event_type"].astype(str) + " " + frame["confidence"].astype(str), _point_color)
-    people = pd.to_numeric(frame["people_count"], errors="coerce").astype(float).fillna(0.0)
-    frame["radius"] = np.maximum(MIN_RADIUS_PX, PX_PER_SQRT_PERSON * np.sqrt(people.to_numpy()))
+    frame["radius"] = circle_radius(frame)
     return frame
+
+
+def circle_radius(events: pd.DataFrame) -> np.ndarray:
+    """Pixels: area grows with the people arrested or charged; any other count (or none) is the base size."""
+    people = pd.to_numeric(events["people_count"], errors="coerce").astype(float).fillna(0.0).to_numpy()
+    kind = events["people_count_kind"].astype(object) if "people_count_kind" in events.columns else pd.Series("", index=events.index, dtype=object)
+    sized = np.where(kind.to_numpy() == SIZED_KIND, np.maximum(people, 1.0), 1.0)
+    return np.minimum(MIN_RADIUS_PX * np.sqrt(sized), MAX_RADIUS_PX)  # area proportional to the count
+
+
+def size_caption(events: pd.DataFrame) -> str:
+    """What circle size means, exactly as circle_radius draws it."""
+    text = (
+        "Circle area shows the number of people arrested or charged, as the source counts them "
+        "(the smallest circle is one person). Every other event (people removed, transferred or returned, "
+        "security forces deployed, or no count) is drawn at that smallest size. Paler circles are less certain."
+    )
+    people = pd.to_numeric(events["people_count"], errors="coerce")
+    capped_at = round((MAX_RADIUS_PX / MIN_RADIUS_PX) ** 2)
+    if "people_count_kind" in events.columns and bool(((events["people_count_kind"].astype(object) == SIZED_KIND) & (people > capped_at)).any()):
+        text += f" Counts above {capped_at:,} people are drawn at the size of {capped_at:,}."
+    return text
 
 
 def event_points(events: pd.DataFrame) -> pd.DataFrame:
@@ -130,27 +181,47 @@ def presence_status(presence: pd.DataFrame) -> dict[str, str]:
 
 
 def country_shapes(presence: pd.DataFrame) -> dict:
-    """Every country shape, with a fill colour: shaded by presence status, else the plain land colour."""
+    """The shapes of the countries of presence only, each with its status's fill colour (the rest come from LAND_URL)."""
     statuses = presence_status(presence)
     features = []
     for feature in boundaries()["features"]:
-        properties = dict(feature["properties"])
-        status = statuses.get(properties.get("iso_a3") or "")
-        properties["presence"] = labels.label("presence_status", status) if status else ""
-        properties["fill"] = theme.rgb(theme.PRESENCE_COLORS[status], PRESENCE_ALPHA) if status in theme.PRESENCE_COLORS else LAND_FILL
-        features.append({**feature, "properties": properties})
+        status = statuses.get(feature["properties"].get("iso_a3") or "")
+        if status not in theme.PRESENCE_COLORS:
+            continue
+        properties = {
+            "iso_a3": feature["properties"]["iso_a3"],
+            "presence": labels.label("presence_status", status),
+            "fill": theme.rgb(theme.PRESENCE_COLORS[status], PRESENCE_ALPHA),
+        }
+        features.append({"type": "Feature", "properties": properties, "geometry": feature["geometry"]})
     return {"type": "FeatureCollection", "features": features}
 
 
+def land_layer() -> pdk.Layer:
+    """Every country, plain and light, loaded by the browser from the shipped static file."""
+    return pdk.Layer(
+        "GeoJsonLayer",
+        id="land",
+        data=LAND_URL,
+        filled=True,
+        stroked=True,
+        wrap_longitude=True,  # without it polygons crossing 180° (Russia, Fiji) streak across the map
+        get_fill_color=LAND_FILL,
+        get_line_color=BORDER,
+        line_width_min_pixels=0.5,
+        pickable=False,
+    )
+
+
 def presence_layer(presence: pd.DataFrame) -> pdk.Layer:
-    """All countries, light, with the countries of presence shaded by status."""
+    """The countries of presence, shaded by status, over the plain land."""
     return pdk.Layer(
         "GeoJsonLayer",
         id="presence",
         data=country_shapes(presence),
         filled=True,
         stroked=True,
-        wrap_longitude=True,  # without it polygons crossing 180° (Russia, Fiji) streak across the map
+        wrap_longitude=True,
         get_fill_color="properties.fill",
         get_line_color=BORDER,
         line_width_min_pixels=0.5,
@@ -158,11 +229,27 @@ def presence_layer(presence: pd.DataFrame) -> pdk.Layer:
     )
 
 
-def events_layer(points: pd.DataFrame) -> pdk.Layer:
-    """One circle per event, coloured by type (paler when less sure), area growing with the people counted."""
+EVENTS_LAYER = "events"
+
+
+def events_layer_id(chosen: str | None) -> str:
+    """The events layer's id, new for each chosen event.
+
+    Streamlit restyles a clicked map (the clicked point opaque, every other point at 40% opacity,
+    the countries dimmed), which would erase "paler = less certain". Once the page has read the
+    click, a new layer id makes that selection stale, so deck.gl draws the data's own colours again
+    and the chosen event gets its own ring (chosen_layer) instead.
+    """
+    if chosen is None:
+        return EVENTS_LAYER
+    return f"{EVENTS_LAYER}-{hashlib.sha1(chosen.encode('utf-8')).hexdigest()[:10]}"
+
+
+def events_layer(points: pd.DataFrame, chosen: str | None = None) -> pdk.Layer:
+    """One circle per event, coloured by type (paler when less sure), area growing with the people arrested or charged."""
     return pdk.Layer(
         "ScatterplotLayer",
-        id="events",
+        id=events_layer_id(chosen),
         data=points.to_dict("records"),  # records, not the frame: pydeck cannot serialise pandas 3 frames
         get_position="[lon, lat]",
         get_fill_color="color",
@@ -170,30 +257,88 @@ def events_layer(points: pd.DataFrame) -> pdk.Layer:
         radius_units="'pixels'",  # quoted: pydeck turns bare strings into accessor expressions
         stroked=True,
         get_line_color=POINT_OUTLINE,
-        line_width_min_pixels=1,
+        line_width_min_pixels=POINT_OUTLINE_PX,
         pickable=True,
-        auto_highlight=True,
+        auto_highlight=False,  # a hover tint would change a dot's colour and its confidence alpha
     )
 
 
-def events_map(events: pd.DataFrame, presence: pd.DataFrame) -> pdk.Deck:
-    """The map: countries of presence shaded, events on top, a text tooltip, fitted to the events."""
+def chosen_layer(points: pd.DataFrame, chosen: str | None) -> pdk.Layer | None:
+    """A dark ring around the chosen event, leaving its own fill (and so its confidence) as it is."""
+    ring = points.loc[points["event_id"] == chosen, ["lon", "lat", "radius"]] if chosen else points.head(0)
+    if ring.empty:
+        return None
+    ring = ring.assign(radius=ring["radius"] + CHOSEN_RING_GAP_PX)
+    return pdk.Layer(
+        "ScatterplotLayer",
+        id="chosen",
+        data=ring.to_dict("records"),
+        get_position="[lon, lat]",
+        get_radius="radius",
+        radius_units="'pixels'",
+        filled=False,
+        stroked=True,
+        get_line_color=CHOSEN_RING,
+        line_width_min_pixels=CHOSEN_RING_PX,
+        pickable=False,
+    )
+
+
+class CompactDeck(pdk.Deck):
+    """A Deck whose JSON has no indentation: pydeck's to_json indents and sorts keys, doubling what the page sends."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, default=default_serialize, separators=(",", ":"), sort_keys=True)
+
+
+def events_map(events: pd.DataFrame, presence: pd.DataFrame, explore: bool = False, chosen: str | None = None) -> pdk.Deck:
+    """The map: land, countries of presence shaded, events on top, a text tooltip, fitted to the events.
+
+    explore=False turns deck.gl's controller off (no drag, pinch or wheel), so a swipe or a wheel over the
+    map scrolls the page; a tap or click still picks an event. The page also lets the browser handle
+    touch scrolling over the map (page_css). chosen rings that event.
+    """
     points = event_points(events)
-    return pdk.Deck(
-        layers=[presence_layer(presence), events_layer(points)],
+    layers = [land_layer(), presence_layer(presence), events_layer(points, chosen)]
+    ring = chosen_layer(points, chosen)
+    if ring is not None:
+        layers.append(ring)
+    return CompactDeck(
+        layers=layers,
+        views=[pdk.View(type="MapView", controller=bool(explore))],
         initial_view_state=initial_view(points),
         map_style=MAP_STYLE,
-        tooltip={"text": TOOLTIP_TEXT},
+        tooltip={"text": TOOLTIP_TEXT, "style": TOOLTIP_STYLE},
     )
+
+
+# deck.gl sets touch-action: none on the map, which stops a finger's swipe from scrolling the page even with
+# the controller off. While the reader is not exploring the map, the browser is allowed to pan the page.
+SCROLL_THROUGH_CSS = (
+    "<style>"
+    '[data-testid="stDeckGlJsonChart"] canvas, [data-testid="stDeckGlJsonChart"] canvas + div,'
+    ' [data-testid="stDeckGlJsonChart"] [id^="view-"], [data-testid="stDeckGlJsonChart"] div'
+    " { touch-action: pan-x pan-y !important; }"
+    "</style>"
+)
 
 
 def selected_event_id(selection: object) -> str | None:
     """The event_id of the point clicked on the map, from st.pydeck_chart's selection state."""
+    clicked = selected_click(selection)
+    return clicked[1] if clicked else None
+
+
+def selected_click(selection: object) -> tuple[str, str] | None:
+    """(layer id, event_id) of the point clicked on the map: the layer id tells a new click from an old one."""
     try:
-        objects = selection["selection"]["objects"].get("events") or []  # type: ignore[index]
+        objects_by_layer = selection["selection"]["objects"]  # type: ignore[index]
+        for layer_id, objects in objects_by_layer.items():
+            if (layer_id == EVENTS_LAYER or layer_id.startswith(EVENTS_LAYER + "-")) and objects and "event_id" in objects[0]:
+                return str(layer_id), str(objects[0]["event_id"])
     except (KeyError, TypeError, AttributeError):
         return None
-    return str(objects[0]["event_id"]) if objects and "event_id" in objects[0] else None
+    return None
 
 
 def filter_options(events: pd.DataFrame) -> dict[str, list[str]]:
@@ -294,7 +439,7 @@ def map_alt(events: pd.DataFrame, presence: pd.DataFrame) -> str:
     """The map described for screen readers (counts only, no data text)."""
     drawn = int((events["lat"].notna() & events["lon"].notna()).sum())
     return (
-        f"Map of {drawn:,} events, coloured by type and sized by the number of people involved, "
+        f"Map of {drawn:,} events, coloured by type and sized by the number of people arrested or charged, "
         f"over {presence['country'].nunique():,} countries shaded where Tren de Aragua is reported present. "
         "The table below lists the same events."
     )

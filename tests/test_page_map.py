@@ -9,7 +9,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from components import labels, safety, transforms
+from components import labels, maps, safety, transforms
 from components.validation import DATA_DIR, load_package
 from tests.helpers import open_page, set_cell
 
@@ -24,9 +24,12 @@ def open_map(query: dict[str, list[str]] | None = None) -> AppTest:
     return at
 
 
+def event_layer(spec: dict) -> dict:
+    return next(layer for layer in spec["layers"] if layer["id"].startswith(maps.EVENTS_LAYER))
+
+
 def drawn_ids(at: AppTest) -> list[str]:
-    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    points = next(layer for layer in spec["layers"] if layer["id"] == "events")["data"]
+    points = event_layer(json.loads(at.get("deck_gl_json_chart")[0].proto.json))["data"]
     return sorted(point["event_id"] for point in points)
 
 
@@ -73,7 +76,7 @@ def test_the_map_page_draws_every_event_and_says_how_many(events):
     assert table_ids(at) == sorted(events["event_id"])
     assert any(f"{len(events):,} of {len(events):,} events" in caption.value for caption in at.caption)
     deck = at.get("deck_gl_json_chart")[0].proto
-    assert set(json.loads(deck.tooltip)) == {"text"}
+    assert set(json.loads(deck.tooltip)) == {"text", "style"}
     assert deck.alt
 
 
@@ -175,7 +178,7 @@ def test_a_title_changed_in_the_csv_shows_on_the_page(data_copy, monkeypatch):
     at = open_map({"map_event": [event_id]})
     assert "A corrected headline for the first event" in at.dataframe[0].value["Event"].tolist()
     spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    assert "A corrected headline for the first event" in [point["title"] for point in spec["layers"][1]["data"]]
+    assert "A corrected headline for the first event" in [point["title"] for point in event_layer(spec)["data"]]
     assert at.subheader[0].value == "A corrected headline for the first event"
 
 
@@ -185,7 +188,7 @@ def test_a_title_holding_html_is_shown_as_text_everywhere(data_copy, monkeypatch
     event_id = load_package(data_copy).tables["events"]["event_id"].iloc[0]
     at = open_map({"map_event": [event_id]})
     spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    assert XSS_TITLE in [point["title"] for point in spec["layers"][1]["data"]]
+    assert XSS_TITLE in [point["title"] for point in event_layer(spec)["data"]]
     assert at.subheader[0].value == safety.escape_markdown(XSS_TITLE)
     assert XSS_TITLE in at.dataframe[0].value["Event"].tolist()
     assert not any("onerror" in markdown.value for markdown in at.markdown if markdown.proto.allow_html)

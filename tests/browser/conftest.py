@@ -60,7 +60,7 @@ def hostile_data_dir(tmp_path_factory) -> Path:
 
     header, events = read_rows(target / "events.csv")
     assert XSS_EVENT["event_id"] not in {row["event_id"] for row in events}
-    blank = dict.fromkeys(("admin1", "location_note", "notes", "people_count", "people_count_label"), "")
+    blank = dict.fromkeys(("admin1", "location_note", "notes", "people_count", "people_count_kind", "people_count_label"), "")
     events.append({**{column: events[0][column] for column in header}, **blank, **XSS_EVENT})
     write_rows(target / "events.csv", header, events)
 
@@ -156,8 +156,10 @@ def visit(browser, app_url) -> Iterator:
     """Open a page of the dashboard at a window size, recording dialogs, requests and script errors."""
     contexts = []
 
-    def open_page(path: str, size: tuple[int, int]) -> Visit:
-        context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    def open_page(path: str, size: tuple[int, int], touch: bool = False) -> Visit:
+        """touch=True: a phone's browser (touch events, mobile viewport), as Chromium's device emulation does it."""
+        options = {"has_touch": True, "is_mobile": True} if touch else {}
+        context = browser.new_context(viewport={"width": size[0], "height": size[1]}, **options)
         contexts.append(context)
         opened = Visit.start(context, app_url, path)
         return opened

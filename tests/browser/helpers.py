@@ -142,3 +142,22 @@ class Visit:
         self.page.screenshot(path=path, full_page=True)
         self.page.set_viewport_size(viewport)
         return path
+
+
+# How far the page has scrolled: Streamlit scrolls inside stMain, a plain page scrolls the window; either counts.
+PAGE_SCROLL = """
+() => window.scrollY + (document.querySelector('[data-testid="stMain"]')?.scrollTop || 0)
+  + (document.querySelector('[data-testid="stAppViewContainer"]')?.scrollTop || 0)
+"""
+
+
+def swipe_up(page: Page, x: float, y: float, distance: float, steps: int = 12) -> None:
+    """One finger on the touch screen at (x, y), dragged up by distance px and lifted (real touch events, through CDP)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for step in range(1, steps + 1):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y - distance * step / steps}]})
+        page.wait_for_timeout(16)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    page.wait_for_timeout(600)  # the browser's scroll settles after the finger lifts
+    cdp.detach()
