@@ -32,7 +32,7 @@ MAX_ZOOM = 6.0  # one point, or a few in one city, would otherwise zoom to stree
 MIN_ZOOM = 0.5
 
 MIN_RADIUS_PX = 5.0  # the base size: one person arrested or charged, and every event without such a count
-MAX_RADIUS_PX = 40.0  # 64 people; larger counts are drawn at this size (the caption says so when it happens)
+MAX_RADIUS_PX = 30.0  # 36 people; larger counts are drawn at this size (the caption says so when it happens)
 SIZED_KIND = "arrested_or_charged"  # the one comparable count that sizes circles; every other kind is drawn at the base size
 LAND_FILL = theme.rgb(theme.GREY, 40)
 BORDER = theme.rgb(theme.GREY, 140)

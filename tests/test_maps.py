@@ -61,7 +61,7 @@ def test_only_people_arrested_or_charged_size_a_circle_by_area_and_every_other_c
     assert radius[6] == maps.MAX_RADIUS_PX
     caption = maps.size_caption(events)
     assert "arrested or charged" in caption and "Paler circles are less certain" in caption
-    assert "drawn at the size of 64" in caption and "drawn at the size" not in maps.size_caption(events.head(3))
+    assert "drawn at the size of 36" in caption and "drawn at the size" not in maps.size_caption(events.head(3))
 
 
 def test_the_shipped_events_size_only_their_arrest_counts(tables):
