@@ -25,7 +25,7 @@ st.caption(downloads.PACKAGE_CAPTION)
 st.header("Every source")
 sources = datasets.load_sources()
 widgets.sources_table(sources)
-widgets.download_csv(sources, "sources.csv", key="sources_download")
+widgets.download_csv(downloads.sources_list(sources), "tren-de-aragua-sources.csv", key="sources_download")
 
 st.header("Corrections and changes")
 widgets.change_log(datasets.load_changes())
