@@ -105,15 +105,20 @@ def synthetic_events(rows: int, source_ids: list[str], seed: int = 7) -> pa.Tabl
 
 
 def make_package(rows: int, directory: Path) -> Path:
-    """Copy data/ and replace its events with `rows` synthetic ones, which the rulings then cite."""
+    """Copy data/ and replace its events with `rows` synthetic ones, which the rulings (and any other linking table) then cite."""
     shutil.copytree(ROOT / "data", directory, dirs_exist_ok=True)
     sources = pacsv.read_csv(directory / "sources.csv").column("source_id").to_pylist()
     pacsv.write_csv(synthetic_events(rows, sources), directory / "events.csv")
-    rulings = pacsv.read_csv(directory / "rulings.csv", convert_options=pacsv.ConvertOptions(strings_can_be_null=True))
-    # Every ruling cites two synthetic events, so the reference check runs against all of them.
-    links = [f"ev-{i};ev-{rows - 1 - i}" for i in range(rulings.num_rows)]
-    rulings = rulings.set_column(rulings.schema.get_field_index("related_event_ids"), "related_event_ids", pa.array(links))
-    pacsv.write_csv(rulings, directory / "rulings.csv")
+    # Every row that links events (rulings, and any other table with a key into events) cites two
+    # synthetic events, so the reference check runs against all of them.
+    for table in TABLES.values():
+        for key in table.foreign_keys:
+            if key.table != "events" or not (directory / table.filename).exists():
+                continue
+            linking = pacsv.read_csv(directory / table.filename, convert_options=pacsv.ConvertOptions(strings_can_be_null=True))
+            links = [f"ev-{i};ev-{rows - 1 - i}" if key.many else f"ev-{i}" for i in range(linking.num_rows)]
+            linking = linking.set_column(linking.schema.get_field_index(key.column), key.column, pa.array(links))
+            pacsv.write_csv(linking, directory / table.filename)
     return directory
 
 
