@@ -7,6 +7,7 @@ is not the tracker's ruling on anyone's guilt.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Iterable
 
 import pandas as pd
@@ -23,6 +24,8 @@ STANCE_PATTERNS = {"contradicts": "x", "qualifies": "/", "supports": ""}
 STANCE_ICONS = {"contradicts": ":material/cancel:", "qualifies": ":material/contrast:", "supports": ":material/check_circle:"}
 STANCE_BADGES = {"contradicts": "red", "qualifies": "orange", "supports": "blue"}
 SLUG = re.compile(schemas.SLUG)
+LABEL_CHARS = 24  # a topic label's line, in characters
+LABEL_PX = 150  # room for the topic labels left of the bars
 
 TITLE = "What the evidence does to officials' claims, by topic"
 SUBTITLE = "Each bar counts the assessments of the claims on one topic: court findings, intelligence, investigations, government data and research."
@@ -220,20 +223,24 @@ def stance_chart(claims: pd.DataFrame, assessments: pd.DataFrame, sources: pd.Da
     counts = stance_counts(claims, assessments)
     shown = topics(claims)
     figure = go.Figure()
-    names = {topic: f"{labels.label('claim_topic', topic)} ({_count(int((claims['topic'].astype(str) == topic).sum()), 'claim')})" for topic in shown}
+    # Labels wrap onto two short lines, so the bars keep most of a phone's width.
+    names = {
+        topic: "<br>".join(charts.text(line) for line in textwrap.wrap(f"{labels.label('claim_topic', topic)} ({_count(int((claims['topic'].astype(str) == topic).sum()), 'claim')})", LABEL_CHARS))
+        for topic in shown
+    }
     for stance in STANCES:
         rows = counts[counts["stance"] == stance]
         figure.add_trace(
             go.Bar(
                 name=charts.text(stance_label(stance)),
-                y=[charts.text(names[topic]) for topic in rows["topic"]],
+                y=[names[topic] for topic in rows["topic"]],
                 x=rows["assessments"].tolist(),
                 orientation="h",
-                marker={"color": STANCE_COLORS[stance], "pattern": {"shape": STANCE_PATTERNS[stance], "fgcolor": theme.PAPER, "solidity": 0.35}, "line": {"color": theme.PAPER, "width": 1}},
+                marker={"color": STANCE_COLORS[stance], "pattern": {"shape": STANCE_PATTERNS[stance], "fillmode": "overlay", "fgcolor": theme.PAPER, "solidity": 0.3}, "line": {"color": theme.PAPER, "width": 1}},
                 text=[str(value) if value else "" for value in rows["assessments"]],
                 textposition="inside",
                 insidetextanchor="middle",
-                textfont={"color": theme.PAPER},
+                textfont={"color": theme.INK if stance == "qualifies" else theme.PAPER},
                 hovertemplate="%{y}<br>" + charts.text(stance_label(stance)) + ": %{x}<extra></extra>",
             )
         )
@@ -244,7 +251,7 @@ def stance_chart(claims: pd.DataFrame, assessments: pd.DataFrame, sources: pd.Da
         ("as_of", f"As of {as_of(assessments)} (newest assessment)"),
         ("caveat", "A stance says what the cited evidence does to the claim, not whether anyone is guilty."),
     ]
-    figure.update_layout(barmode="stack", bargap=0.35)
+    figure.update_layout(barmode="stack", bargap=0.3, legend={"traceorder": "normal"})
     figure.update_yaxes(autorange="reversed", ticklabelposition="outside left")
     figure.update_xaxes(title={"text": "assessments"}, dtick=1, rangemode="tozero")
     return charts._frame(
@@ -252,9 +259,9 @@ def stance_chart(claims: pd.DataFrame, assessments: pd.DataFrame, sources: pd.Da
         title=TITLE,
         subtitle=SUBTITLE,
         notes=notes,
-        plot_px=max(1, len(shown)) * 34 + 8,
+        plot_px=max(1, len(shown)) * 40 + 8,
         legend_rows=len(STANCES),
-        left_px=min(260, 40 + 6 * max((len(name) for name in names.values()), default=10)),
+        left_px=LABEL_PX,
         axis_title=True,
     )
 
