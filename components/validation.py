@@ -218,25 +218,43 @@ def _reference_errors(raws: dict[str, RawTable]) -> list[DataError]:
 _RANK = {"low": 0, "medium": 1, "high": 2}
 
 
+def _ranks(confidence: pd.Series) -> np.ndarray:
+    """Confidence as 0 low, 1 medium, 2 high (-1 empty or unknown), without a per-row Python map."""
+    if isinstance(confidence.dtype, pd.CategoricalDtype):
+        by_code = np.array([_RANK.get(str(category), -1) for category in confidence.cat.categories] + [-1], dtype=int)
+        return by_code[confidence.cat.codes.to_numpy()]  # code -1 (empty) takes the last entry
+    return confidence.astype("str").map(_RANK).fillna(-1).to_numpy(dtype=int)
+
+
+def _lookup(values: pd.Series, keys: pa_arrow.Array, results: np.ndarray, missing: int) -> np.ndarray:
+    """results[i] for each value equal to keys[i]; missing where a value is not a key."""
+    found = pc.index_in(pa_arrow.array(values, type=pa_arrow.string(), from_pandas=True), value_set=keys)
+    positions = pc.fill_null(found, -1).to_numpy(zero_copy_only=False)
+    extended = np.append(results, missing)
+    return extended[np.where(positions >= 0, positions, len(results))]
+
+
 def _trust_errors(raws: dict[str, RawTable]) -> list[DataError]:
     """Confidence no higher than the source allows; presence 'confirmed' only on an authority's word."""
     sources = raws["sources"].frame
     if sources is None or not {"source_id", "access", "kind"} <= set(sources.columns):
         return []
     by_id = sources.drop_duplicates("source_id").set_index("source_id")
+    # The highest rank each source allows: computed per source, then looked up per row (fast at a million rows).
+    known_ids = pa_arrow.array(by_id.index.astype("str"), type=pa_arrow.string())
+    source_cap = np.array([
+        min(_RANK[schemas.CONFIDENCE_CAP_BY_ACCESS.get(str(access), "high")], _RANK[schemas.CONFIDENCE_CAP_BY_KIND.get(str(kind), "high")])
+        for access, kind in zip(by_id["access"], by_id["kind"])
+    ], dtype=int)
     errors = []
     for name in schemas.CONFIDENCE_TABLES:
         raw = raws.get(name)
         frame = None if raw is None else raw.frame
         if frame is None or not {"source_id", "confidence"} <= set(frame.columns):
             continue
-        source_ids = frame["source_id"].astype("str")
-        access = source_ids.map(by_id["access"].astype("str"))
-        kind = source_ids.map(by_id["kind"].astype("str"))
-        cap_access = access.map(schemas.CONFIDENCE_CAP_BY_ACCESS).fillna("high").map(_RANK)
-        cap_kind = kind.map(schemas.CONFIDENCE_CAP_BY_KIND).fillna("high").map(_RANK)
-        cap = np.minimum(cap_access.to_numpy(), cap_kind.to_numpy())
-        given = frame["confidence"].astype("str").map(_RANK).fillna(-1).to_numpy()
+        source_ids = frame["source_id"]
+        given = _ranks(frame["confidence"])
+        cap = _lookup(source_ids, known_ids, source_cap, 2)
         positions = np.flatnonzero(given > cap)
         raw.overflow += max(0, len(positions) - MAX_ERRORS_PER_FILE)
         positions = positions[:MAX_ERRORS_PER_FILE]
