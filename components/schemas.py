@@ -168,11 +168,19 @@ def unique_values(series: pd.Series) -> pd.Series:
     return ~series.duplicated(keep=False)
 
 
+def text_array(series: pd.Series) -> pa_arrow.Array:
+    """A text column as an Arrow string array, without copying pandas' own Arrow strings."""
+    values = pa_arrow.array(series, from_pandas=True)
+    if pa_arrow.types.is_string(values.type) or pa_arrow.types.is_large_string(values.type):
+        return values
+    return pa_arrow.array(series.astype("str").where(series.notna()), type=pa_arrow.string(), from_pandas=True)
+
+
 @extensions.register_check_method(statistics=["pattern"])
 def fullmatch(series: pd.Series, *, pattern: str) -> pd.Series:
     """The whole value matches pattern (RE2, where $ is the end of the text: a trailing line
     break inside an id, code or URL fails, unlike Python's re.match with $)."""
-    text = pa_arrow.array(series, type=pa_arrow.string(), from_pandas=True)
+    text = text_array(series)
     matched = pc.fill_null(pc.match_substring_regex(text, pattern), True)
     return pd.Series(matched.to_numpy(zero_copy_only=False), index=series.index)
 
@@ -211,7 +219,7 @@ def has_bidi_controls(values: pa_arrow.Array) -> np.ndarray:
 @extensions.register_check_method(statistics=[])
 def not_blank(series: pd.Series) -> pd.Series:
     """Text with at least one visible character (empty cells are caught as missing)."""
-    blank = is_blank(pa_arrow.array(series, type=pa_arrow.string(), from_pandas=True))
+    blank = is_blank(text_array(series))
     return pd.Series(~blank, index=series.index)
 
 

@@ -145,7 +145,7 @@ def _text_errors(raw: RawTable) -> list[DataError]:
     for column, spec in raw.table.schema.columns.items():
         if column not in raw.frame or not str(spec.dtype).startswith(("str", "object")):
             continue
-        values = pa_arrow.array(raw.frame[column], type=pa_arrow.string(), from_pandas=True)
+        values = schemas.text_array(raw.frame[column])
         limit = schemas.max_length(column)
         lengths = pc.fill_null(pc.utf8_length(values), 0).to_numpy()
         for rule, bad in (("too_long", lengths > limit), ("bidi_control", schemas.has_bidi_controls(values))):
@@ -228,7 +228,8 @@ def _ranks(confidence: pd.Series) -> np.ndarray:
 
 def _lookup(values: pd.Series, keys: pa_arrow.Array, results: np.ndarray, missing: int) -> np.ndarray:
     """results[i] for each value equal to keys[i]; missing where a value is not a key."""
-    found = pc.index_in(pa_arrow.array(values, type=pa_arrow.string(), from_pandas=True), value_set=keys)
+    text = schemas.text_array(values)
+    found = pc.index_in(text, value_set=keys.cast(text.type))
     positions = pc.fill_null(found, -1).to_numpy(zero_copy_only=False)
     extended = np.append(results, missing)
     return extended[np.where(positions >= 0, positions, len(results))]
