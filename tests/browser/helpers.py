@@ -13,15 +13,15 @@ from tests.conftest import ROOT
 XSS_TITLE = '<img src=x onerror="window.__xss=1;alert(1)">'
 FORMULA_SUMMARY = '=HYPERLINK("http://example.com","x")'
 # Merged over a copy of the first event: its date, source_id, quote and status stay real; the point sits
-# alone in Bogotá so that it can be hovered on the map.
+# alone in Montevideo (no shipped event is in Uruguay) so that a map filtered to its country centres it.
 XSS_EVENT = {
     "event_id": "browser-test-hostile-title",
     "title": XSS_TITLE,
     "summary": FORMULA_SUMMARY,
-    "place": "Bogotá",
-    "country": "COL",
-    "lat": "4.60971",
-    "lon": "-74.08175",
+    "place": "Montevideo",
+    "country": "URY",
+    "lat": "-34.90328",
+    "lon": "-56.18816",
     "geocode": "manual",
 }
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
