@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import datasets, labels, maps, transforms, widgets
+from components import datasets, downloads, labels, maps, transforms, widgets
 from components.safety import escape_markdown
 
 LAST_CLICK_KEY = "map_last_click"  # the map click already applied, so the picker can change it afterwards
@@ -93,7 +93,7 @@ widgets.source_note(shown["source_id"].unique(), sources, prefix="Event source")
 st.subheader("The events on the map")
 table = maps.event_table(shown, sources)
 st.dataframe(table, hide_index=True, column_config={"Source link": st.column_config.LinkColumn("Source link", display_text="Open source")})
-widgets.download_csv(table, "tren-de-aragua-events.csv", key="map_download")
+widgets.download_csv(downloads.events(shown, sources), "tren-de-aragua-events.csv", key="map_download")
 
 with st.expander("Countries where Tren de Aragua is reported present"):
     st.dataframe(maps.presence_table(presence, sources), hide_index=True)
