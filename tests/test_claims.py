@@ -169,3 +169,13 @@ def test_the_card_counts_claims_and_assessments_by_stance(tables):
     for stance, verb in (("contradicts", "contradict"), ("qualifies", "qualif"), ("supports", "support")):
         assert f"{int(counts.get(stance, 0))} {verb}" in card.detail
     assert card.page == "claims"
+
+
+def test_the_map_has_events_in_at_least_twelve_countries_and_every_event_type_a_label_and_colour(tables):
+    from components import theme
+
+    assert tables["events"]["country"].nunique() >= 12
+    for kind in schemas.EVENT_TYPES:
+        assert labels.label("event_type", kind) != kind and kind in theme.EVENT_TYPE_COLORS
+    assert len(set(theme.EVENT_TYPE_COLORS.values())) == len(theme.EVENT_TYPE_COLORS)
+    assert {"indictment", "conviction"} <= set(tables["events"]["event_type"].astype(str))
