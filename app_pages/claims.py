@@ -6,8 +6,8 @@ from components import charts, claimreview, claims, datasets, labels, widgets
 from components.safety import escape_markdown
 
 # datasets has no load_claims()/load_assessments() yet: read the validated tables the same way its loaders do.
-claim_rows = datasets._table("claims")
-assessment_rows = datasets._table("assessments")
+claim_rows = datasets.load_claims()
+assessment_rows = datasets.load_assessments()
 sources = datasets.load_sources()
 rulings = datasets.load_rulings()
 events = datasets.load_events()

@@ -63,6 +63,7 @@ widgets.chart_with_data(
     "gang-linked-migrants-in-context", charts.gang_links_in_context(figures, sources), context, charts.table_notes(context, "label"),
     context_table["source_id"], sources, image_format, download=downloads.figures(context_table, sources),
 )
+widgets.claims_about_figures(datasets.load_claims(), context_table["figure_id"].tolist())
 
 st.header("Other figures")
 st.markdown(
@@ -72,3 +73,4 @@ st.markdown(
 other = charts.other_figure_rows(figures)
 st.dataframe(charts.other_figures_table(figures, sources), hide_index=True, key="figures_other_table", column_config={"source_link": st.column_config.LinkColumn("source link", display_text="open")})
 widgets.download_csv(downloads.figures(other, sources), "tren-de-aragua-other-figures.csv", key="figures_other_csv")
+widgets.claims_about_figures(datasets.load_claims(), other["figure_id"].tolist())

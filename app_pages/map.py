@@ -81,6 +81,7 @@ with details_column:
     with st.container(key=DETAILS_KEY):
         if chosen_event:
             widgets.event_details(shown.set_index("event_id").loc[chosen_event], sources, datasets.load_rulings())
+            widgets.claims_about_event(datasets.load_claims(), chosen_event)
         else:
             st.caption("Tap or click a point on the map, or choose an event above, to read what happened and who reported it.")
     if new_click:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import datasets, headlines, transforms, widgets
+from components import claims, datasets, headlines, transforms, widgets
 
 st.title("Tren de Aragua: what is known, and how sure we are")
 st.markdown(
@@ -15,6 +15,8 @@ st.markdown(
 widgets.last_updated(datasets.load_changes(), datasets.load_events(), datasets.load_rulings())
 
 cards = headlines.headline_cards(datasets.load_figures(), datasets.load_series(), datasets.load_rulings())
+claims_card = claims.claims_card(datasets.load_claims(), datasets.load_assessments())
+cards += [claims_card] if claims_card is not None else []
 widgets.headline_cards(cards, datasets.load_sources())
 
 st.subheader("What changed lately")

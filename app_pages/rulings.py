@@ -55,6 +55,7 @@ else:
         st.link_button("Court document", court_document, icon=":material/gavel:")
     else:
         st.caption("Court document: not recorded.")
+    widgets.claims_about_ruling(datasets.load_claims(), datasets.load_assessments(), chosen)
 
     related = timeline.related_events(ruling, events)
     if related.empty:

@@ -170,6 +170,13 @@ def claims_about_event(claims: pd.DataFrame, event_id: str) -> dict[str, str]:
     return claim_choices(_claims_linking(claims, "related_event_ids", event_id))
 
 
+def claims_about_figures(claims: pd.DataFrame, figure_ids: Iterable[str]) -> dict[str, str]:
+    """claim_id -> 'Claimant, date: claim' for claims that concern any of these figures."""
+    wanted = set(figure_ids)
+    linked = claims["related_figure_ids"].map(lambda value: bool(wanted & set(split_ids(value))))
+    return claim_choices(claims[linked.astype(bool)])
+
+
 def claim_choices(claims: pd.DataFrame) -> dict[str, str]:
     """claim_id -> 'Claimant, date: claim' (plain text), newest first."""
     ordered = claims.sort_values(["date", "claim_id"], ascending=[False, True], kind="stable")

@@ -777,6 +777,16 @@ def load_milestones() -> pd.DataFrame:
     return _table("milestones")
 
 
+def load_claims() -> pd.DataFrame:
+    """Official claims about the gang and the deportees (data/claims.csv), validated."""
+    return _table("claims")
+
+
+def load_assessments() -> pd.DataFrame:
+    """Evidence on each claim, with its kind and stance (data/assessments.csv), validated."""
+    return _table("assessments")
+
+
 def load_changes() -> pd.DataFrame:
     """The public change and corrections log (data/changes.csv), validated."""
     return _table("changes")

@@ -401,6 +401,11 @@ def claims_about_ruling(claim_rows: pd.DataFrame, assessment_rows: pd.DataFrame,
     claims_about(claims.claims_about_ruling(claim_rows, assessment_rows, ruling_id), "Claims about this ruling")
 
 
+def claims_about_figures(claim_rows: pd.DataFrame, figure_ids: Sequence[str]) -> None:
+    """Claims that concern any of these figures, linked to the Claims page; nothing when there are none."""
+    claims_about(claims.claims_about_figures(claim_rows, figure_ids), "Claims about these figures")
+
+
 def claims_about_event(claim_rows: pd.DataFrame, event_id: str) -> None:
     """Claims that concern the event, linked to the Claims page; nothing when there are none."""
     claims_about(claims.claims_about_event(claim_rows, event_id), "Claims about this event")
