@@ -198,9 +198,21 @@ INVISIBLE = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a
 BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
 
 
+def all_ascii(values: pa_arrow.Array | pa_arrow.ChunkedArray) -> bool:
+    """True when no byte of the text is beyond ASCII (one vectorised pass over the raw bytes)."""
+    chunks = values.chunks if isinstance(values, pa_arrow.ChunkedArray) else [values]
+    for chunk in chunks:
+        data = chunk.buffers()[2] if len(chunk.buffers()) > 2 else None
+        if data is not None and data.size and np.frombuffer(data, dtype=np.uint8).max() >= 128:
+            return False
+    return True
+
+
 def is_blank(values: pa_arrow.Array) -> np.ndarray:
     """True for text with no visible character: only spaces and zero-width characters."""
     blank = pc.fill_null(pc.utf8_is_space(values), False)
+    if all_ascii(values):
+        return blank.to_numpy(zero_copy_only=False)
     unusual = pc.fill_null(pc.invert(pc.string_is_ascii(values)), False)
     if pc.any(unusual).as_py():  # only non-ASCII text can hide zero-width characters
         stripped = pc.replace_substring_regex(values, f"[\\s\\p{{Z}}{INVISIBLE}]+", "")
@@ -210,6 +222,8 @@ def is_blank(values: pa_arrow.Array) -> np.ndarray:
 
 def has_bidi_controls(values: pa_arrow.Array) -> np.ndarray:
     """True for text that holds a bidirectional override, embedding or isolate character."""
+    if all_ascii(values):
+        return np.zeros(len(values), dtype=bool)
     unusual = pc.fill_null(pc.invert(pc.string_is_ascii(values)), False)
     if not pc.any(unusual).as_py():
         return np.zeros(len(values), dtype=bool)

@@ -147,8 +147,11 @@ def _text_errors(raw: RawTable) -> list[DataError]:
             continue
         values = schemas.text_array(raw.frame[column])
         limit = schemas.max_length(column)
-        lengths = pc.fill_null(pc.utf8_length(values), 0).to_numpy()
-        for rule, bad in (("too_long", lengths > limit), ("bidi_control", schemas.has_bidi_controls(values))):
+        # bytes bound characters from above, and are read off the offsets without a pass over the text
+        too_long = np.zeros(len(values), dtype=bool)
+        if (pc.max(pc.binary_length(values)).as_py() or 0) > limit:
+            too_long = pc.fill_null(pc.utf8_length(values), 0).to_numpy() > limit
+        for rule, bad in (("too_long", too_long), ("bidi_control", schemas.has_bidi_controls(values))):
             positions = np.flatnonzero(bad)
             raw.overflow += max(0, len(positions) - MAX_ERRORS_PER_FILE)
             positions = positions[:MAX_ERRORS_PER_FILE]
