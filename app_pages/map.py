@@ -5,27 +5,6 @@ import streamlit as st
 from components import datasets, downloads, labels, maps, transforms, widgets
 from components.safety import escape_markdown
 
-LAST_CLICK_KEY = "map_last_click"  # the map click already applied, so the picker can change it afterwards
-DETAILS_KEY = "map_details"  # the details container (class st-key-map_details), brought into view after a tap
-CLICKS_KEY = "map_clicks_applied"
-# After a tap on the map, bring the event's details into view if they start off-screen or low on it (a phone,
-# where they sit under the map). The nonce makes each tap's script a new element, so it runs again.
-SCROLL_TO_DETAILS = """<script data-nonce="{nonce}">
-(() => {{
-  const show = () => {{
-    const details = document.querySelector(".st-key-{key}");
-    if (!details) return;
-    const box = details.getBoundingClientRect();
-    const header = document.querySelector('[data-testid="stHeader"]');
-    const covered = header ? header.getBoundingClientRect().bottom : 0;
-    details.style.scrollMarginTop = `${{covered + 8}}px`;  // not under Streamlit's fixed header
-    if (box.top < covered || box.top > window.innerHeight * 0.6) details.scrollIntoView({{block: "start", behavior: "instant"}});
-  }};
-  requestAnimationFrame(() => setTimeout(show, 150));
-}})();
-</script>"""
-
-
 events = datasets.load_events()
 presence = datasets.load_presence()
 sources = datasets.load_sources()
@@ -65,27 +44,20 @@ explore = st.toggle(
 if not explore:
     st.html(maps.SCROLL_THROUGH_CSS)
 
-# A new click on the map chooses its event (read from the map's state before the map is drawn, so the map
-# can ring it); after that the picker can choose another.
-click = maps.selected_click(st.session_state.get("map_selection"))
-new_click = click is not None and click != st.session_state.get(LAST_CLICK_KEY) and click[1] in set(shown["event_id"])
-if new_click:
-    st.session_state["map_event"] = click[1]
-    st.session_state[CLICKS_KEY] = st.session_state.get(CLICKS_KEY, 0) + 1
-st.session_state[LAST_CLICK_KEY] = click
+new_click = widgets.apply_map_click(shown["event_id"], selection_key="map_selection", choice_key="map_event")
 
 # On a phone the columns stack: the map, then the event's details, then the sources.
 map_column, details_column = st.columns([2, 1])
 with details_column:
     chosen_event = widgets.single_choice_filter("Event details", maps.event_choices(shown), key="map_event", placeholder="Choose or tap an event")
-    with st.container(key=DETAILS_KEY):
+    with st.container(key="map_details"):
         if chosen_event:
             widgets.event_details(shown.set_index("event_id").loc[chosen_event], sources, datasets.load_rulings())
             widgets.claims_about_event(datasets.load_claims(), chosen_event)
         else:
             st.caption("Tap or click a point on the map, or choose an event above, to read what happened and who reported it.")
     if new_click:
-        st.html(SCROLL_TO_DETAILS.format(nonce=st.session_state[CLICKS_KEY], key=DETAILS_KEY), unsafe_allow_javascript=True)
+        widgets.bring_into_view("map_details", nonce=new_click)
 with map_column:
     deck = maps.events_map(shown, presence, explore=explore, chosen=chosen_event)
     st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="map_selection", height=560, alt=maps.map_alt(shown, presence))

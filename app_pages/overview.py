@@ -14,10 +14,11 @@ st.markdown(
 )
 widgets.last_updated(datasets.load_changes(), datasets.load_events(), datasets.load_rulings())
 
-cards = headlines.headline_cards(datasets.load_figures(), datasets.load_series(), datasets.load_rulings())
+sources = datasets.load_sources()
+cards = headlines.headline_cards(datasets.load_figures(), datasets.load_series(), datasets.load_rulings(), sources)
 claims_card = claims.claims_card(datasets.load_claims(), datasets.load_assessments())
 cards += [claims_card] if claims_card is not None else []
-widgets.headline_cards(cards, datasets.load_sources())
+widgets.headline_cards(cards, sources)
 
 st.subheader("What changed lately")
 widgets.change_log(transforms.latest_changes(datasets.load_changes()))

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components import charts, labels, schemas, theme, transforms
-from components.headlines import Card
+from components.headlines import Card, confidence_mix
 
 STANCES = ["contradicts", "qualifies", "supports"]  # the order a reader scans: against first
 # Every stance has a colour, a symbol and a bar pattern, so none is told apart by colour alone.
@@ -291,4 +291,7 @@ def claims_card(claims: pd.DataFrame, assessments: pd.DataFrame) -> Card | None:
         + "; a stance is what the evidence does to the claim, not a ruling on guilt"
     )
     weakest = next((level for level in ("low", "medium", "high") if level in set(tracked["confidence"].astype(str))), "high")
-    return Card(heading="Claims checked against the evidence", value=_count(len(claims), "claim"), detail=detail, source_ids=(), page="claims", confidence=weakest)
+    return Card(
+        heading="Claims checked against the evidence", value=_count(len(claims), "claim"), detail=detail, source_ids=(), page="claims",
+        confidence=weakest, confidence_note=confidence_mix(tracked["confidence"], "assessment"),
+    )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from components import transforms
+from components.schemas import CONFIDENCE_CAP_BY_ACCESS, CONFIDENCE_CAP_BY_KIND
 
 _STATUS_ORDER = {"official": 0, "estimate": 1, "reported": 2}
 
@@ -24,6 +25,16 @@ class Card:
     source_ids: tuple[str, ...]
     page: str  # the page that shows the full picture
     confidence: str = "high"
+    confidence_note: str = ""  # for a card that counts many rows: how sure those rows are, in words
+
+
+def confidence_mix(confidences: pd.Series, noun: str) -> str:
+    """'Confidence varies: 3 high, 15 medium, 6 low (rulings)' for a card that counts rows of mixed confidence; '' when they agree."""
+    counts = confidences.astype(str).value_counts()
+    if len(counts) <= 1:
+        return ""
+    parts = [f"{int(counts[level]):,} {level}" for level in ("high", "medium", "low") if level in counts]
+    return f"Confidence varies by {noun}: " + ", ".join(parts)
 
 
 def _best(figures: pd.DataFrame, metric: str) -> pd.Series | None:
@@ -88,6 +99,7 @@ def membership_card(figures: pd.DataFrame) -> Card | None:
         source_ids=tuple(dict.fromkeys(rows["source_id"])),
         page="figures",
         confidence=_weakest(rows["confidence"]),
+        confidence_note=confidence_mix(rows["confidence"], "figure"),
     )
 
 
@@ -102,7 +114,17 @@ def _weakest(confidences: pd.Series) -> str:
     return next((level for level in ("low", "medium", "high") if level in present), "high")
 
 
-def encounters_card(series: pd.DataFrame) -> Card | None:
+def _series_confidence(source_id: str, sources: pd.DataFrame | None) -> str:
+    """A series row has no confidence of its own: the highest its source allows (a copy caps it, as for every table)."""
+    if sources is None:
+        return "high"
+    cited = sources[sources["source_id"] == source_id]
+    if cited.empty:
+        return "high"
+    return CONFIDENCE_CAP_BY_ACCESS.get(str(cited["access"].iloc[0]), CONFIDENCE_CAP_BY_KIND.get(str(cited["kind"].iloc[0]), "high"))
+
+
+def encounters_card(series: pd.DataFrame, sources: pd.DataFrame | None = None) -> Card | None:
     """CBP encounters of Venezuelans in the latest complete fiscal year, nationwide."""
     rows = series[(series["series_id"] == "cbp_venezuela_nationwide") & (series["period_kind"] == "fiscal_year") & series["period_complete"]]
     if rows.empty:
@@ -114,6 +136,7 @@ def encounters_card(series: pd.DataFrame) -> Card | None:
         detail=f"{latest['unit']} (events, not people), nationwide; U.S. fiscal year to {transforms.date_label(latest['period_end'], 'day')}",
         source_ids=(latest["source_id"],),
         page="figures",
+        confidence=_series_confidence(latest["source_id"], sources),
     )
 
 
@@ -151,15 +174,16 @@ def rulings_card(rulings: pd.DataFrame) -> Card | None:
         source_ids=(),  # one source per ruling: listed on the Rulings page
         page="rulings",
         confidence=_weakest(counted["confidence"]),
+        confidence_note=confidence_mix(counted["confidence"], "ruling"),
     )
 
 
-def headline_cards(figures: pd.DataFrame, series: pd.DataFrame, rulings: pd.DataFrame) -> list[Card]:
+def headline_cards(figures: pd.DataFrame, series: pd.DataFrame, rulings: pd.DataFrame, sources: pd.DataFrame | None = None) -> list[Card]:
     """The overview's cards, in reading order; a card whose data is missing is left out."""
     cards = [
         membership_card(figures),
         _figure_card("Venezuelan immigrants in the US", _best(figures, "venezuelan_population_us"), "figures"),
-        encounters_card(series),
+        encounters_card(series, sources),
         _figure_card("Migrants DHS says may have ties to the gang", _best(figures, "us_migrants_possible_ties"), "figures"),
         _figure_card("Removed to El Salvador under the Alien Enemies Act", _best(figures, "aea_removals"), "rulings"),
         rulings_card(rulings),

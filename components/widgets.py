@@ -147,7 +147,7 @@ def headline_cards(cards: Sequence, sources: pd.DataFrame, columns: int = 3) -> 
             st.markdown(f"**{escape_markdown(card.heading)}**")
             st.markdown(f"## {escape_markdown(card.value)}")
             st.caption(escape_markdown(card.detail))
-            st.caption(escape_markdown(labels.label("confidence", card.confidence)))
+            st.caption(escape_markdown(card.confidence_note or labels.label("confidence", card.confidence)))
             if len(card.source_ids) == 1:
                 source_note(card.source_ids, sources)
             path, title = PAGES[card.page]
@@ -409,3 +409,43 @@ def claims_about_figures(claim_rows: pd.DataFrame, figure_ids: Sequence[str]) ->
 def claims_about_event(claim_rows: pd.DataFrame, event_id: str) -> None:
     """Claims that concern the event, linked to the Claims page; nothing when there are none."""
     claims_about(claims.claims_about_event(claim_rows, event_id), "Claims about this event")
+
+
+# After a tap on the map, bring a container into view if it starts off-screen or low on it (a phone, where
+# the details sit under the map). The nonce makes each tap's script a new element, so it runs again.
+_SCROLL_INTO_VIEW = """<script data-nonce="{nonce}">
+(() => {{
+  const show = () => {{
+    const target = document.querySelector(".st-key-{key}");
+    if (!target) return;
+    const box = target.getBoundingClientRect();
+    const header = document.querySelector('[data-testid="stHeader"]');
+    const covered = header ? header.getBoundingClientRect().bottom : 0;
+    target.style.scrollMarginTop = `${{covered + 8}}px`;  // not under Streamlit's fixed header
+    if (box.top < covered || box.top > window.innerHeight * 0.6) target.scrollIntoView({{block: "start", behavior: "instant"}});
+  }};
+  requestAnimationFrame(() => setTimeout(show, 150));
+}})();
+</script>"""
+
+
+def apply_map_click(event_ids: pd.Series, selection_key: str, choice_key: str) -> int:
+    """A new click on the map chooses its event (read before the map is drawn, so the map can ring it).
+
+    Returns the number of clicks applied so far when this rerun brought a new one, else 0. After that the
+    picker can choose another event: a click already applied is not applied again.
+    """
+    last_key, count_key = f"{selection_key}_last_click", f"{selection_key}_clicks"
+    click = maps.selected_click(st.session_state.get(selection_key))
+    new_click = click is not None and click != st.session_state.get(last_key) and click[1] in set(event_ids)
+    st.session_state[last_key] = click
+    if not new_click:
+        return 0
+    st.session_state[choice_key] = click[1]
+    st.session_state[count_key] = st.session_state.get(count_key, 0) + 1
+    return st.session_state[count_key]
+
+
+def bring_into_view(container_key: str, nonce: int) -> None:
+    """Scroll the container with this key into view when it starts off-screen (keys are code, never data)."""
+    st.html(_SCROLL_INTO_VIEW.format(nonce=int(nonce), key=container_key), unsafe_allow_javascript=True)
