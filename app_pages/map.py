@@ -61,7 +61,8 @@ with details_column:
 with map_column:
     deck = maps.events_map(shown, presence, explore=explore, chosen=chosen_event)
     st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="map_selection", height=560, alt=maps.map_alt(shown, presence))
-widgets.source_note(shown["source_id"].unique(), sources, prefix="Event source")
+with st.expander(f"Sources of the {len(shown):,} events shown", icon=":material/menu_book:"):
+    widgets.source_note(shown["source_id"].unique(), sources, prefix="Event source")
 
 st.subheader("The events on the map")
 table = maps.event_table(shown, sources)

@@ -675,7 +675,7 @@ def gang_links_in_context(figures: pd.DataFrame, sources: pd.DataFrame) -> go.Fi
         if base is not None else "DHS's counts, per 10,000 Venezuelan immigrants in the US."
     )
     _frame(
-        figure, title="How many migrants does DHS link to the gang?", subtitle=subtitle,
+        figure, title="How many migrants does DHS say may have ties to the gang?", subtitle=subtitle,
         notes=notes, plot_px=max(1, len(drawn)) * (ROW_PX + 24) + 10, left_px=16, axis_title=True,
     )
     figure.update_xaxes(type="linear", range=[0, axis_max], rangemode="tozero", tickformat=",~r", title={"text": "in 10,000 Venezuelan immigrants in the US", "font": {"size": TEXT_SIZE - 1, "color": theme.GREY}})
