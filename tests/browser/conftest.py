@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from components import charts, timeline
 from components.validation import load_package
-from tests.browser.helpers import AXE_REPORT, XSS_EVENT, XSS_TITLE, Visit
+from tests.browser.helpers import AXE_REPORT, MARKDOWN_CASE, XSS_EVENT, XSS_TITLE, Visit
 from tests.conftest import ROOT
 from tests.helpers import read_rows, write_rows
 
@@ -64,11 +64,11 @@ def hostile_data_dir(tmp_path_factory) -> Path:
     events.append({**{column: events[0][column] for column in header}, **blank, **XSS_EVENT})
     write_rows(target / "events.csv", header, events)
 
-    opened_ruling = next(iter(timeline.ruling_choices(shipped["rulings"])))
+    opened_ruling, markdown_ruling = list(timeline.ruling_choices(shipped["rulings"]))[:2]
     header, rulings = read_rows(target / "rulings.csv")
     for row in rulings:
-        if row["ruling_id"] == opened_ruling:
-            row["case_name"] = XSS_TITLE
+        if row["ruling_id"] in (opened_ruling, markdown_ruling):
+            row["case_name"] = XSS_TITLE if row["ruling_id"] == opened_ruling else MARKDOWN_CASE
             row["related_event_ids"] = ";".join(filter(None, [row["related_event_ids"], XSS_EVENT["event_id"]]))
     write_rows(target / "rulings.csv", header, rulings)
 

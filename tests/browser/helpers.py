@@ -11,6 +11,8 @@ from playwright.sync_api import BrowserContext, Page
 from tests.conftest import ROOT
 
 XSS_TITLE = '<img src=x onerror="window.__xss=1;alert(1)">'
+# Markdown in a label from the data (a case name shown as a page link): must stay text and fetch nothing.
+MARKDOWN_CASE = "**b** ![x](http://example.invalid/x.png) [link](http://example.invalid/)"
 FORMULA_SUMMARY = '=HYPERLINK("http://example.com","x")'
 # Merged over a copy of the first event: its date, source_id, quote and status stay real; the point sits
 # alone in Montevideo (no shipped event is in Uruguay) so that a map filtered to its country centres it.

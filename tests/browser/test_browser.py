@@ -90,6 +90,17 @@ def test_map_details_of_the_hostile_event_show_its_title_as_text(visit):
     opened.assert_safe()
 
 
+def test_a_case_name_holding_markdown_is_a_plain_link_label_that_fetches_nothing(visit):
+    opened = visit(f"{PAGES['map']}?map_event={XSS_EVENT['event_id']}", DESKTOP)
+    ruling_links = opened.page.locator('[data-testid="stPageLink"] a[href*="rulings"]')
+    labels = ruling_links.all_inner_texts()
+    assert any("**b** ![x](http://example.invalid/x.png)" in label for label in labels), labels
+    assert opened.page.locator('img[src*="example.invalid"]').count() == 0
+    assert opened.page.locator('[data-testid="stPageLink"] strong').count() == 0
+    assert opened.page.locator('a[href^="http://example.invalid"]').count() == 0
+    opened.assert_safe()
+
+
 def test_rulings_case_filter_goes_into_the_link(visit, hostile_tables):
     case, case_label = next(iter(timeline.case_labels(hostile_tables["rulings"]).items()))
     opened = visit(PAGES["rulings"], DESKTOP)
