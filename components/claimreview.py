@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from components import labels, schemas
+from components import labels, partial_dates, schemas
 
 PUBLISHER = "Tren de Aragua tracker"
 DEFAULT_SITE_URL = "http://127.0.0.1:8501"
@@ -25,14 +25,7 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def iso_date(start: object, precision: object) -> str | None:
     """A partial date in ISO 8601 at its own precision: 2025, 2025-03 or 2025-03-15 (None when undated)."""
-    if start is None or pd.isna(start):
-        return None
-    start = pd.Timestamp(start)
-    if precision == "year":
-        return f"{start.year:04d}"
-    if precision == "month":
-        return f"{start.year:04d}-{start.month:02d}"
-    return start.strftime("%Y-%m-%d")
+    return partial_dates.format_partial(start, precision) or None
 
 
 def claim_url(site_url: str, claim_id: str) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from components import transforms
+from components import partial_dates, transforms
 
 ROOT = Path(__file__).resolve().parents[1]
 LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); quotes remain their publishers' (short excerpts)"
@@ -52,16 +52,8 @@ PACKAGE_CAPTION = (
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)  # fixed, so the same files always make the same zip
 
 
-def iso_date(start: object, precision: object) -> str:
-    """'2024', '2024-10' or '2024-10-23': as precise as the source; empty when undated."""
-    if start is None or pd.isna(start):
-        return ""
-    start = pd.Timestamp(start)
-    if precision == "year":
-        return f"{start.year:04d}"
-    if precision == "month":
-        return f"{start.year:04d}-{start.month:02d}"
-    return start.strftime("%Y-%m-%d")
+# '2024', '2024-10' or '2024-10-23': as precise as the source; empty when undated.
+iso_date = partial_dates.format_partial
 
 
 def _precision(start: object, precision: object) -> str:

@@ -101,9 +101,10 @@ def period_bounds(period: pd.Series, kind: pd.Series) -> tuple[pd.Series, pd.Ser
 
 
 def format_partial(start: pd.Timestamp, precision: str) -> str:
-    """Write a parsed date back at its precision: 2024, 2024-10 or 2024-10-23."""
-    if pd.isna(start):
+    """Write a parsed date back at its precision: 2024, 2024-10 or 2024-10-23 ('' when undated)."""
+    if start is None or pd.isna(start):
         return ""
+    start = pd.Timestamp(start)
     if precision == "year":
         return f"{start.year:04d}"
     if precision == "month":

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from components import datasets
 from components.validation import load_package
@@ -36,3 +37,18 @@ def data_copy(tmp_path) -> Path:
 def tables() -> dict:
     """The shipped tables as the pages get them."""
     return load_package(ROOT / "data").tables
+
+
+@pytest.fixture
+def served(monkeypatch) -> dict[str, bytes]:
+    """The bytes of every file a download button offers, by media file id."""
+    stored: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def recording(self, path_or_data, mimetype, kind, filename=None):
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        stored[file_id] = self._files_by_id[file_id].content
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+    return stored

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from components import charts, downloads
 from components.safety import csv_download
@@ -163,16 +162,8 @@ def test_the_zip_is_built_from_the_folder_it_is_given(data_copy):
     assert downloads.data_package_zip(data_copy) == downloads.data_package_zip(data_copy)  # same files, same bytes
 
 
-def test_the_sources_page_names_both_licences_and_offers_the_package_zip(monkeypatch):
-    stored: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def recording(self, path_or_data, mimetype, kind, filename=None):
-        file_id = original(self, path_or_data, mimetype, kind, filename)
-        stored[file_id] = self._files_by_id[file_id].content
-        return file_id
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+def test_the_sources_page_names_both_licences_and_offers_the_package_zip(served):
+    stored = served
     at = open_page("app_pages/sources.py")
     assert not at.exception
     assert any(header.value == "Licences" for header in at.header)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from components import charts, downloads
@@ -139,21 +138,6 @@ def test_notes_from_the_data_are_escaped(data_copy, monkeypatch):
     assert rendered
     for markdown in rendered:  # every markup character arrives escaped, so it shows as typed
         assert markdown.count("<") == markdown.count("\\<") and markdown.count("*") == markdown.count("\\*")
-
-
-@pytest.fixture
-def served(monkeypatch) -> dict[str, bytes]:
-    """The bytes of every file a download button offers, by media file id."""
-    stored: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def recording(self, path_or_data, mimetype, kind, filename=None):
-        file_id = original(self, path_or_data, mimetype, kind, filename)
-        stored[file_id] = self._files_by_id[file_id].content
-        return file_id
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
-    return stored
 
 
 def downloaded(at: AppTest, served: dict[str, bytes], key: str) -> list[dict[str, str]]:

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from components import labels, maps, safety, transforms
@@ -46,24 +45,9 @@ def events() -> pd.DataFrame:
     return load_package(DATA_DIR).tables["events"]
 
 
-@pytest.fixture
-def downloads(monkeypatch) -> dict[str, bytes]:
-    """The bytes of every file a download button offers, by media file id."""
-    stored: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def recording(self, path_or_data, mimetype, kind, filename=None):
-        file_id = original(self, path_or_data, mimetype, kind, filename)
-        stored[file_id] = self._files_by_id[file_id].content
-        return file_id
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
-    return stored
-
-
-def downloaded_csv(at: AppTest, downloads: dict[str, bytes]) -> bytes:
+def downloaded_csv(at: AppTest, served: dict[str, bytes]) -> bytes:
     button = next(button for button in at.get("download_button") if button.proto.id.endswith("map_download"))
-    return downloads[Path(button.proto.url).stem]
+    return served[Path(button.proto.url).stem]
 
 
 def most_common(events: pd.DataFrame, column: str) -> str:
@@ -194,7 +178,7 @@ def test_a_title_holding_html_is_shown_as_text_everywhere(data_copy, monkeypatch
     assert not any("onerror" in markdown.value for markdown in at.markdown if markdown.proto.allow_html)
 
 
-def test_the_download_is_exactly_the_filtered_events_for_programs_with_formulas_neutralised(data_copy, monkeypatch, downloads):
+def test_the_download_is_exactly_the_filtered_events_for_programs_with_formulas_neutralised(data_copy, monkeypatch, served):
     monkeypatch.setenv("TDA_DATA_DIR", str(data_copy))
     set_cell(data_copy / "events.csv", 0, "title", FORMULA_TITLE)
     events = load_package(data_copy).tables["events"]
@@ -202,7 +186,7 @@ def test_the_download_is_exactly_the_filtered_events_for_programs_with_formulas_
     at = open_map({"map_type": [kind]})
     table = at.dataframe[0].value
     assert sorted(table["Event ID"]) == expected_ids(events, event_types=[kind])
-    csv = downloaded_csv(at, downloads)
+    csv = downloaded_csv(at, served)
     downloaded = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig", dtype=str, keep_default_na=False)
     # The same events as the table on screen, in the columns programs read: ISO dates, the source and its quote.
     assert sorted(downloaded["event_id"]) == sorted(table["Event ID"])

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from components import downloads, labels, timeline, transforms
@@ -174,21 +173,6 @@ def test_a_case_name_with_markup_is_shown_as_text(data_copy, monkeypatch):
     assert not at.exception
     assert attack not in markdown_text(at) and escape_markdown(attack) in markdown_text(at)
     assert attack not in at.get("plotly_chart")[0].proto.spec
-
-
-@pytest.fixture
-def served(monkeypatch) -> dict[str, bytes]:
-    """The bytes of every file a download button offers, by media file id."""
-    stored: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def recording(self, path_or_data, mimetype, kind, filename=None):
-        file_id = original(self, path_or_data, mimetype, kind, filename)
-        stored[file_id] = self._files_by_id[file_id].content
-        return file_id
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
-    return stored
 
 
 def downloaded(at: AppTest, served: dict[str, bytes], key: str) -> pd.DataFrame:
