@@ -7,8 +7,6 @@ PORT ?= 8501
 # make test BROWSER_TESTS=0 leaves out the Chromium tests (CI always runs them).
 BROWSER_TESTS ?= 1
 CHROMIUM ?= /usr/bin/chromium
-CHROMIUM := /usr/bin/chromium
-BROWSER_TESTS ?= 1
 STREAMLIT_FLAGS := --server.headless true --server.address 127.0.0.1 --server.port $(PORT) \
 	--browser.gatherUsageStats false --server.enableStaticServing true
 
