@@ -102,6 +102,11 @@ def assessments_shown(claims: pd.DataFrame, assessments: pd.DataFrame, stance_ch
     return rows
 
 
+def claim_heading(claim_text: object) -> str:
+    """A claim's heading: labelled as a claim, so the tracker's summary of it never reads as a finding (plain text)."""
+    return f"Claim: {claim_text}"
+
+
 def claim_facts(claim: pd.Series) -> list[tuple[str, str]]:
     """'Who', 'Role', 'When', 'Topic' and how sure the tracker is that the claim was made so (plain text)."""
     return [

@@ -346,7 +346,7 @@ def claim_block(
 ) -> None:
     """One claim: who said it, when, in what role, their words, the tracker's summary, its links, then each assessment."""
     with st.container(border=True, key=f"claims_claim_{claim['claim_id']}"):
-        st.markdown("### " + escape_markdown(claim["claim"]))
+        st.markdown("### " + escape_markdown(claims.claim_heading(claim["claim"])))
         facts_list(claims.claim_facts(claim))
         low_confidence_warning(claim["confidence"])
         st.markdown("**In their words:**")

@@ -22,7 +22,7 @@ def open_claims(query: dict | None = None) -> AppTest:
 
 def shown_claims(at: AppTest, claim_rows: pd.DataFrame) -> list[str]:
     """The claim ids whose entries the page shows, in page order (each entry is headed by the claim's words)."""
-    by_heading = {"### " + escape_markdown(row.claim): row.claim_id for row in claim_rows.itertuples()}
+    by_heading = {"### " + escape_markdown(claims.claim_heading(row.claim)): row.claim_id for row in claim_rows.itertuples()}
     return [by_heading[element.value] for element in at.markdown if element.value in by_heading]
 
 
@@ -119,7 +119,7 @@ def test_a_value_changed_in_a_copy_of_the_data_changes_the_page(data_copy, monke
     at = open_claims()
     assert not at.exception
     text = markdown_text(at)
-    assert "### " + escape_markdown("An edited claim, as an editor would type it.") in text
+    assert "### " + escape_markdown(claims.claim_heading("An edited claim, as an editor would type it.")) in text
     assert escape_markdown("An edited claimant") in text
     assert escape_markdown("An edited summary of the evidence.") in text
 
@@ -130,7 +130,7 @@ def test_claim_text_from_the_data_is_shown_as_text(data_copy, monkeypatch):
     monkeypatch.setenv("TDA_DATA_DIR", str(data_copy))
     at = open_claims()
     assert not at.exception
-    assert "### " + escape_markdown(hostile) in markdown_text(at)
+    assert "### " + escape_markdown(claims.claim_heading(hostile)) in markdown_text(at)
     assert not re.search(r"(?<!\\)<img", markdown_text(at))  # only the escaped form reaches the page
 
 
