@@ -17,13 +17,11 @@ from __future__ import annotations
 import argparse
 import base64
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
@@ -31,12 +29,15 @@ from urllib.parse import urlparse
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tools.loopback import free_port, healthy  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]  # fmt: skip
-OURS = {"overview": "/", "map": "/map", "figures": "/figures", "rulings": "/rulings", "sources": "/sources"}
+OURS = {"overview": "/", "map": "/map", "figures": "/figures", "rulings": "/rulings", "claims": "/claims", "sources": "/sources"}
 HELLO = {"hello": "/", "dataframe_demo": "/dataframe_demo", "plotting_demo": "/plotting_demo", "mapping_demo": "/mapping_demo", "animation_demo": "/animation_demo"}
 TARGET_RATIO = 1.2
 # Recorded in the page itself: when the first chart, map, table or image appears, and when the script has finished.
@@ -61,20 +62,6 @@ PROBE = """
 })();
 """
 SETTLE_MS = 1500  # after the page looks finished, wait this long for late frames (deck.gl, lazy chunks)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 @contextmanager

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from components.validation import load_package
 from tests.browser.helpers import AXE_REPORT, MARKDOWN_CASE, XSS_EVENT, XSS_TITLE, Visit
 from tests.conftest import ROOT
 from tests.helpers import read_rows, write_rows
+from tools.loopback import free_port, healthy
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Verified in TECH-NOTES section 3: Debian's build runs headless as root with these, and makes no calls home.
@@ -91,24 +90,10 @@ def hostile_tables(hostile_data_dir) -> dict:
     return load_package(hostile_data_dir).tables
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="session")
 def app_url(hostile_data_dir, tmp_path_factory) -> Iterator[str]:
     """Base URL of `streamlit run dashboard.py` on the hostile data copy; the server is stopped at the end, whatever happens."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
     env = {**os.environ, "TDA_DATA_DIR": str(hostile_data_dir), "TDA_CACHE_DIR": str(log_path.parent / "cache")}
@@ -121,7 +106,7 @@ def app_url(hostile_data_dir, tmp_path_factory) -> Iterator[str]:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + HEALTH_DEADLINE_SECONDS
-        while not _healthy(url):
+        while not healthy(url):
             if server.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not answer {url}/_stcore/health (exit code {server.poll()}):\n{log_path.read_text(errors='replace')[-3000:]}")
             time.sleep(0.2)
