@@ -32,7 +32,7 @@ MARK_PX = 15
 STACK_PX = 14
 # A band above the title that plotly's toolbar (about 30 px tall, top right) shows in, so it never covers the title.
 MODEBAR_PX = 34
-ARGUMENT_KEY = "Oral argument (not a ruling)"
+ARGUMENT_KEY = "Argued, not a ruling"
 AXIS_PX = 44
 LEGEND_ROW_PX = 20
 LINE_PX = 16
