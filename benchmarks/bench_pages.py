@@ -31,7 +31,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tools.loopback import free_port, healthy  # noqa: E402
+from tools.loopback import free_port, stop, wait_healthy  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -76,19 +76,11 @@ def server(arguments: list[str], log_dir: Path, name: str):
     log = (log_dir / f"{name}.log").open("wb")
     process = subprocess.Popen([sys.executable, "-m", "streamlit", *arguments, *flags], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env={**os.environ})
     try:
-        deadline = time.monotonic() + 60
-        while not healthy(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{name} did not start: see {log.name}")
-            time.sleep(0.2)
+        if not wait_healthy(url, process, 60):
+            raise RuntimeError(f"{name} did not start: see {log.name}")
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()
 
 

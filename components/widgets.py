@@ -128,6 +128,7 @@ PAGES = {
     "map": ("app_pages/map.py", "Map of events"),
     "figures": ("app_pages/figures.py", "Figures and estimates"),
     "rulings": ("app_pages/rulings.py", "Court rulings"),
+    "claims": ("app_pages/claims.py", "Claims and evidence"),
     "sources": ("app_pages/sources.py", "Sources & method"),
 }
 
@@ -279,9 +280,6 @@ def event_details(event: pd.Series, sources: pd.DataFrame, rulings: pd.DataFrame
     if concerned:
         st.markdown("**Court rulings about this event**")
         related_rulings(concerned)
-
-
-PAGES["claims"] = ("app_pages/claims.py", "Claims and evidence")
 
 
 def stance_badge(stance: object) -> str:

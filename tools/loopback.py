@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import time
 import urllib.request
 
 
@@ -20,3 +22,23 @@ def healthy(url: str) -> bool:
             return response.status == 200
     except OSError:
         return False
+
+
+def wait_healthy(url: str, process: subprocess.Popen, seconds: float) -> bool:
+    """Wait until the server answers its health check; False when it exits or the time runs out first."""
+    deadline = time.monotonic() + seconds
+    while not healthy(url):
+        if process.poll() is not None or time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Terminate a server, killing it if it does not stop within 10 seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

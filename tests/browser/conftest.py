@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from components.validation import load_package
 from tests.browser.helpers import AXE_REPORT, MARKDOWN_CASE, XSS_EVENT, XSS_TITLE, Visit
 from tests.conftest import ROOT
 from tests.helpers import read_rows, write_rows
-from tools.loopback import free_port, healthy
+from tools.loopback import free_port, stop, wait_healthy
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Verified in TECH-NOTES section 3: Debian's build runs headless as root with these, and makes no calls home.
@@ -105,19 +104,11 @@ def app_url(hostile_data_dir, tmp_path_factory) -> Iterator[str]:
     with log_path.open("wb") as log:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + HEALTH_DEADLINE_SECONDS
-        while not healthy(url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer {url}/_stcore/health (exit code {server.poll()}):\n{log_path.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.2)
+        if not wait_healthy(url, server, HEALTH_DEADLINE_SECONDS):
+            pytest.fail(f"streamlit did not answer {url}/_stcore/health (exit code {server.poll()}):\n{log_path.read_text(errors='replace')[-3000:]}")
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 @pytest.fixture(scope="session")
