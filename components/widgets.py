@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 import streamlit as st
 
-from components import charts, claimreview, claims, labels, maps, timeline, transforms
+from components import charts, claimreview, claims, i18n, labels, maps, timeline, transforms
 from components.datasets import current_errors, load_state
 from components.safety import csv_download, escape_markdown, quote_markdown
 
@@ -17,6 +17,40 @@ from components.safety import csv_download, escape_markdown, quote_markdown
 MAX_PARAM_CHARS = 200
 MAX_PARAM_VALUES = 50
 ECHO_CHARS = 40  # how much of an unknown value a notice repeats
+
+
+LANG_KEY = "lang"
+_LANG_REJECTED = "lang_rejected"
+
+
+def current_lang() -> str:
+    """The reader's language: from the link (?lang=en|es) on the first run of a session, then from the switch."""
+    if LANG_KEY not in st.session_state:
+        wanted = next(iter(_query_values(LANG_KEY)), None)
+        st.session_state[LANG_KEY] = i18n.normalize(wanted)
+        if wanted is not None and wanted not in i18n.LANGS:
+            st.session_state[_LANG_REJECTED] = wanted
+    return i18n.normalize(st.session_state.get(LANG_KEY))
+
+
+def language_switch() -> str:
+    """English / Español on every page, kept in the URL as ?lang=es (English, the default, leaves it out).
+
+    The switch's key is the language code, so filters and choices (keyed by code) survive a switch.
+    """
+    lang = current_lang()
+    st.segmented_control(
+        "Idioma · Language", list(i18n.LANGS), key=LANG_KEY, format_func=i18n.LANGS.get, required=True,
+        label_visibility="collapsed",
+    )
+    lang = current_lang()
+    rejected = st.session_state.pop(_LANG_REJECTED, None)
+    if rejected is not None:
+        _url_notice(LANG_KEY, [rejected])
+    _write_param(LANG_KEY, [] if lang == i18n.DEFAULT_LANG else [lang])
+    # Streamlit has no page-language setting: screen readers and translators read <html lang> (set here).
+    st.html(f"<script>document.documentElement.lang = {lang!r};</script>", unsafe_allow_javascript=True)
+    return lang
 
 
 def data_notice() -> None:
