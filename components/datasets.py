@@ -42,6 +42,7 @@ import pyarrow.ipc as pa_ipc
 import streamlit as st
 
 from components.errors import DataError
+from components.i18n.data import localize
 from components.schemas import TABLES
 from components.validation import ROOT, Package, data_dir, empty_tables, load_package
 
@@ -734,7 +735,7 @@ def row_loss_warnings() -> list[str]:
     return _row_losses(directory, rows) if valid else []
 
 
-def _table(name: str) -> pd.DataFrame:
+def _english_table(name: str) -> pd.DataFrame:
     directory, version = _current()
     if _cached_errors(str(directory), version):
         return load_state().package.tables[name].copy()  # the last good data (a copy: pages may not change it)
@@ -742,54 +743,59 @@ def _table(name: str) -> pd.DataFrame:
     return _cached_table(str(directory), version, name)
 
 
-def load_sources() -> pd.DataFrame:
+def _table(name: str, lang: str = "en") -> pd.DataFrame:
+    """A table in the reader's language (components.i18n.data.localize)."""
+    return localize(_english_table(name), name, lang)
+
+
+def load_sources(lang: str = "en") -> pd.DataFrame:
     """Every source (data/sources.csv), validated."""
-    return _table("sources")
+    return _table("sources", lang)
 
 
-def load_figures() -> pd.DataFrame:
+def load_figures(lang: str = "en") -> pd.DataFrame:
     """Headline figures and disputed estimates (data/figures.csv), validated."""
-    return _table("figures")
+    return _table("figures", lang)
 
 
-def load_series() -> pd.DataFrame:
+def load_series(lang: str = "en") -> pd.DataFrame:
     """Time series such as CBP encounters (data/series.csv), validated, with period_start and period_end."""
-    return _table("series")
+    return _table("series", lang)
 
 
-def load_events() -> pd.DataFrame:
+def load_events(lang: str = "en") -> pd.DataFrame:
     """Dated, located events (data/events.csv), validated and geocoded."""
-    return _table("events")
+    return _table("events", lang)
 
 
-def load_rulings() -> pd.DataFrame:
+def load_rulings(lang: str = "en") -> pd.DataFrame:
     """Court rulings (data/rulings.csv), validated."""
-    return _table("rulings")
+    return _table("rulings", lang)
 
 
-def load_presence() -> pd.DataFrame:
+def load_presence(lang: str = "en") -> pd.DataFrame:
     """Countries where the gang is reported (data/presence.csv), validated."""
-    return _table("presence")
+    return _table("presence", lang)
 
 
-def load_milestones() -> pd.DataFrame:
+def load_milestones(lang: str = "en") -> pd.DataFrame:
     """Policy milestones for chart annotations (data/milestones.csv), validated."""
-    return _table("milestones")
+    return _table("milestones", lang)
 
 
-def load_claims() -> pd.DataFrame:
+def load_claims(lang: str = "en") -> pd.DataFrame:
     """Official claims about the gang and the deportees (data/claims.csv), validated."""
-    return _table("claims")
+    return _table("claims", lang)
 
 
-def load_assessments() -> pd.DataFrame:
+def load_assessments(lang: str = "en") -> pd.DataFrame:
     """Evidence on each claim, with its kind and stance (data/assessments.csv), validated."""
-    return _table("assessments")
+    return _table("assessments", lang)
 
 
-def load_changes() -> pd.DataFrame:
+def load_changes(lang: str = "en") -> pd.DataFrame:
     """The public change and corrections log (data/changes.csv), validated."""
-    return _table("changes")
+    return _table("changes", lang)
 
 
 # --------------------------------------------------------------------------------------------
