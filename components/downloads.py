@@ -62,7 +62,7 @@ def _precision(start: object, precision: object) -> str:
     return "day" if precision is None or pd.isna(precision) else str(precision)
 
 
-def dated(frame: pd.DataFrame, column: str, precision_column: str | None = None) -> pd.DataFrame:
+def dated(frame: pd.DataFrame, column: str, precision_column: str | None = None, lang: str = "en") -> pd.DataFrame:
     """frame with column as ISO text and a `<column>_precision` column right after it."""
     precision_column = precision_column or f"{column}_precision"
     precisions = frame[precision_column] if precision_column in frame else pd.Series("day", index=frame.index)
@@ -97,13 +97,13 @@ def _clean_column(values: pd.Series) -> pd.Series:
     return cleaned.map(lambda cell: "" if cell is None or (not isinstance(cell, (str, bool)) and pd.isna(cell)) else cell)
 
 
-def machine_frame(frame: pd.DataFrame) -> pd.DataFrame:
+def machine_frame(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Every column cleaned for a program (see _clean_column); editor-only columns left out."""
     kept = frame.drop(columns=[column for column in EDITOR_ONLY if column in frame], errors="ignore")
     return pd.DataFrame({column: _clean_column(kept[column]) for column in kept.columns}, index=kept.index).reset_index(drop=True)
 
 
-def with_source(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+def with_source(frame: pd.DataFrame, sources: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """frame with its source's publisher, title, original URL, date and the copy read, then its quote and the licence."""
     cited = sources.rename(
         columns={
@@ -123,7 +123,7 @@ def with_source(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     return merged
 
 
-def value_label(row: pd.Series) -> str:
+def value_label(row: pd.Series, lang: str = "en") -> str:
     """The value as a reader reads it, with the derived mark: '2,500 (derived)', 'more than 600'."""
     words = transforms.figure_value_label(row)
     return words + DERIVED if bool(row.get("computed")) and words else words
@@ -135,7 +135,7 @@ FIGURE_COLUMNS = (
 )  # fmt: skip
 
 
-def figures(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+def figures(rows: pd.DataFrame, sources: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Figures rows (as a chart or table draws them) for download, derived values marked in `computed` and `value_label`."""
     frame = rows.assign(value_label=[value_label(row) for _, row in rows.iterrows()] if len(rows) else pd.Series(dtype=object))
     frame = frame[[column for column in FIGURE_COLUMNS if column in frame]]
@@ -145,13 +145,13 @@ def figures(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
 SERIES_COLUMNS = ("series_id", "period", "period_kind", "period_start", "period_end", "value", "unit", "geography", "period_complete", "computed", "source_id", "quote", "notes")
 
 
-def series(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+def series(rows: pd.DataFrame, sources: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Encounter counts (one period each) for download: integer counts, period bounds as ISO days."""
     frame = rows[[column for column in SERIES_COLUMNS if column in rows]]
     return machine_frame(with_source(frame, sources))
 
 
-def marked_dates(dates: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+def marked_dates(dates: pd.DataFrame, sources: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """The dates a chart marks (charts.marked_dates) for download, with the number shown on the chart."""
     columns = [column for column in ("number", "date", "date_precision", "what", "label", "record_id", "source_id", "quote") if column in dates]
     return machine_frame(with_source(dated(dates[columns], "date"), sources))
@@ -163,7 +163,7 @@ RULING_COLUMNS = (
 )  # fmt: skip
 
 
-def rulings(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+def rulings(rows: pd.DataFrame, sources: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Court rulings for download, with the court's own document (court_url) beside the news source."""
     frame = rows[[column for column in RULING_COLUMNS if column in rows]]
     return machine_frame(with_source(dated(frame, "date"), sources))
@@ -175,14 +175,14 @@ EVENT_COLUMNS = (
 )  # fmt: skip
 
 
-def events(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+def events(rows: pd.DataFrame, sources: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Events (as the map shows them, event_id a column or the index) for download: counts as integers, coordinates as numbers."""
     frame = rows.reset_index() if "event_id" not in rows and rows.index.name == "event_id" else rows
     frame = frame[[column for column in EVENT_COLUMNS if column in frame]]
     return machine_frame(with_source(dated(frame, "date"), sources))
 
 
-def sources_list(sources: pd.DataFrame) -> pd.DataFrame:
+def sources_list(sources: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """The sources table for download: ISO published dates with their precision, the licence, no editor-only columns."""
     frame = dated(sources, "published") if "published" in sources else sources
     return machine_frame(frame.assign(licence=LICENCE))

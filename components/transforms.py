@@ -11,7 +11,7 @@ DERIVED_MARK = "(derived)"
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
 
-def date_label(start: object, precision: object) -> str:
+def date_label(start: object, precision: object, lang: str = "en") -> str:
     """A date as precise as its source: '2024', 'October 2024' or '23 October 2024'."""
     if start is None or pd.isna(start):
         return "undated"
@@ -23,7 +23,7 @@ def date_label(start: object, precision: object) -> str:
     return f"{start.day} {MONTHS[start.month - 1]} {start.year}"
 
 
-def number_label(value: float, unit: str = "") -> str:
+def number_label(value: float, unit: str = "", lang: str = "en") -> str:
     """12,000 / $5m / $10m; money in millions when it is at least a million."""
     if value is None or pd.isna(value):
         return ""
@@ -35,7 +35,7 @@ def number_label(value: float, unit: str = "") -> str:
     return f"{value:,.0f}"
 
 
-def figure_value_label(figure: pd.Series, marked: bool = False) -> str:
+def figure_value_label(figure: pd.Series, marked: bool = False, lang: str = "en") -> str:
     """The figure as a reader should read it: '5,000', 'more than 600', '$10m–$15m', 'up to $5m'.
 
     marked adds the derived mark to a value that is our arithmetic (computed=true).
@@ -89,14 +89,14 @@ def with_sources(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     return frame.merge(cited, on="source_id", how="left", validate="many_to_one")
 
 
-def source_title(source: pd.Series) -> str:
+def source_title(source: pd.Series, lang: str = "en") -> str:
     """A headline in quotation marks; a description of an item whose headline is not known, marked as ours."""
     if str(source.get("title_kind", "headline")) == "description":
         return f"{source['title']} (our description)"
     return f"“{source['title']}”"
 
 
-def read_via(source: pd.Series) -> str:
+def read_via(source: pd.Series, lang: str = "en") -> str:
     """'read via X' for a source read in a copy, 'read via X, an unverified copy' when its tie to the original is not established."""
     via = source.get("via")
     if not isinstance(via, str) or not via.strip():
@@ -106,7 +106,7 @@ def read_via(source: pd.Series) -> str:
     return f"read via {via}"
 
 
-def citation(source: pd.Series) -> str:
+def citation(source: pd.Series, lang: str = "en") -> str:
     """Publisher, "Title", date, read via … (plain text; escape it before rendering as markdown)."""
     parts = [str(source["publisher"]), source_title(source)]
     published = source.get("published")
@@ -122,7 +122,7 @@ def latest_changes(changes: pd.DataFrame, limit: int = 5) -> pd.DataFrame:
     return changes.iloc[::-1].sort_values("date", ascending=False, kind="stable").head(limit)
 
 
-def freshness_line(changes: pd.DataFrame, events: pd.DataFrame, rulings: pd.DataFrame) -> str:
+def freshness_line(changes: pd.DataFrame, events: pd.DataFrame, rulings: pd.DataFrame, lang: str = "en") -> str:
     """'Data last updated 2 December 2026 (the latest change in the log); newest event …; newest ruling …' (plain text)."""
     parts = []
     if len(changes):
@@ -144,7 +144,7 @@ ACCESS_WORDS = {
 }
 
 
-def sources_for_readers(sources: pd.DataFrame) -> pd.DataFrame:
+def sources_for_readers(sources: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """The source list as readers see it: headline in quotes or our description, how it was read, both links; no editor notes."""
     return pd.DataFrame(
         {
