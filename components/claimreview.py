@@ -2,6 +2,10 @@
 
 One document per claim holds one ClaimReview per assessment (each assessment is one review of the
 claim, with its stance as the rating's wording), and one document holds them all. Pure: no streamlit.
+
+A document is in the reader's language (inLanguage): the tracker's own words (the rating, its
+explanation, the publisher's name) come from the catalogue, the data's text from the tables as loaded
+for that language (datasets.load_claims(lang)); quotes and source titles stay as published.
 """
 
 from __future__ import annotations
@@ -12,9 +16,10 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from components import labels, partial_dates, schemas
+from components import i18n, labels, partial_dates, schemas
+from components.i18n import N_
 
-PUBLISHER = "Tren de Aragua tracker"
+PUBLISHER = N_("Tren de Aragua tracker")  # the publisher's name in English; _(PUBLISHER) in the reader's language
 DEFAULT_SITE_URL = "http://127.0.0.1:8501"
 CONTEXT = "https://schema.org"
 # Claimants that are bodies rather than people (schema.org: Organization, not Person).
@@ -28,9 +33,12 @@ def iso_date(start: object, precision: object) -> str | None:
     return partial_dates.format_partial(start, precision) or None
 
 
-def claim_url(site_url: str, claim_id: str) -> str:
-    """The absolute address of one claim on the Claims page."""
-    return f"{site_url.rstrip('/')}/claims?{urlencode({'claims_claim': claim_id})}"
+def claim_url(site_url: str, claim_id: str, lang: str = "en") -> str:
+    """The absolute address of one claim on the Claims page, in the reader's language (?lang=es; English, the default, leaves it out)."""
+    query = {"claims_claim": claim_id}
+    if i18n.normalize(lang) != i18n.DEFAULT_LANG:
+        query["lang"] = i18n.normalize(lang)
+    return f"{site_url.rstrip('/')}/claims?{urlencode(query)}"
 
 
 def _text(value: object) -> str | None:
@@ -69,8 +77,10 @@ def _claimant(name: str) -> dict:
     return {"@type": kind, "name": name}
 
 
-def claim_reviews(claim: pd.Series, assessments: pd.DataFrame, sources: pd.DataFrame, site_url: str, published: str) -> list[dict]:
-    """One ClaimReview per assessment of the claim."""
+def claim_reviews(claim: pd.Series, assessments: pd.DataFrame, sources: pd.DataFrame, site_url: str, published: str, lang: str = "en") -> list[dict]:
+    """One ClaimReview per assessment of the claim, in the reader's language."""
+    _ = i18n.gettext_for(lang)
+    language = i18n.normalize(lang)
     by_source = sources.drop_duplicates("source_id").set_index("source_id")
     claim_source = by_source.loc[claim["source_id"]] if claim["source_id"] in by_source.index else None
     item = {"@type": "Claim", "author": {**_claimant(str(claim["claimant"])), "jobTitle": str(claim["claimant_role"])}}
@@ -80,7 +90,7 @@ def claim_reviews(claim: pd.Series, assessments: pd.DataFrame, sources: pd.DataF
     appearance = _work(claim_source)
     if appearance:
         item["appearance"] = appearance
-    url = claim_url(site_url, str(claim["claim_id"]))
+    url = claim_url(site_url, str(claim["claim_id"]), lang)
     reviews = []
     for assessment in assessments[assessments["claim_id"] == claim["claim_id"]].itertuples(index=False):
         row = pd.Series(assessment._asdict())
@@ -88,15 +98,19 @@ def claim_reviews(claim: pd.Series, assessments: pd.DataFrame, sources: pd.DataF
             "@type": "ClaimReview",
             "@id": f"{url}#{row['assessment_id']}",
             "url": url,
+            "inLanguage": language,
             "claimReviewed": str(claim["claim"]),
             "itemReviewed": item,
-            "author": {"@type": "Organization", "name": PUBLISHER, "url": site_url.rstrip("/") + "/"},
+            "author": {"@type": "Organization", "name": _(PUBLISHER), "url": site_url.rstrip("/") + "/"},
             "datePublished": published,
             "reviewBody": str(row["summary"]),
             "reviewRating": {
                 "@type": "Rating",
-                "alternateName": labels.label("stance", row["stance"]),
-                "ratingExplanation": f"{labels.label('assessment_kind', row['kind'])} by {row['assessor']}: {row['summary']}",
+                "alternateName": labels.label("stance", row["stance"], lang),
+                # TRANSLATORS: a ClaimReview's rating explanation: "Court finding by <court>: <summary of the evidence>".
+                "ratingExplanation": _("{kind} by {assessor}: {summary}").format(
+                    kind=labels.label("assessment_kind", row["kind"], lang), assessor=row["assessor"], summary=row["summary"]
+                ),
             },
         }
         evidence = _work(by_source.loc[row["source_id"]] if row["source_id"] in by_source.index else None)
@@ -107,16 +121,20 @@ def claim_reviews(claim: pd.Series, assessments: pd.DataFrame, sources: pd.DataF
     return reviews
 
 
-def claim_document(claim: pd.Series, assessments: pd.DataFrame, sources: pd.DataFrame, site_url: str = DEFAULT_SITE_URL, published: str | None = None) -> dict:
-    """The JSON-LD document of one claim: its ClaimReviews in a @graph."""
-    return {"@context": CONTEXT, "@graph": claim_reviews(claim, assessments, sources, site_url, published or _today())}
+def claim_document(
+    claim: pd.Series, assessments: pd.DataFrame, sources: pd.DataFrame, site_url: str = DEFAULT_SITE_URL, published: str | None = None, lang: str = "en"
+) -> dict:
+    """The JSON-LD document of one claim: its ClaimReviews in a @graph, in the reader's language."""
+    return {"@context": CONTEXT, "@graph": claim_reviews(claim, assessments, sources, site_url, published or _today(), lang=lang)}
 
 
-def all_documents(claims: pd.DataFrame, assessments: pd.DataFrame, sources: pd.DataFrame, site_url: str = DEFAULT_SITE_URL, published: str | None = None) -> dict:
-    """One JSON-LD document with every claim's ClaimReviews."""
+def all_documents(
+    claims: pd.DataFrame, assessments: pd.DataFrame, sources: pd.DataFrame, site_url: str = DEFAULT_SITE_URL, published: str | None = None, lang: str = "en"
+) -> dict:
+    """One JSON-LD document with every claim's ClaimReviews, in the reader's language."""
     graph = []
-    for _, claim in claims.iterrows():
-        graph += claim_reviews(claim, assessments, sources, site_url, published or _today())
+    for _row_id, claim in claims.iterrows():
+        graph += claim_reviews(claim, assessments, sources, site_url, published or _today(), lang=lang)
     return {"@context": CONTEXT, "@graph": graph}
 
 
