@@ -2,6 +2,8 @@
 
 Nothing here imports streamlit. The country shapes come from static/ (shipped, Natural Earth via
 world-atlas) and the basemap is a blank local style, so the map needs no tile server or CDN.
+Every function that writes reader-facing words takes lang ('en' or 'es'); the data's own text (titles,
+place notes, count labels) arrives already in the reader's language (datasets.load_events(lang)).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import hashlib
 import html
 import json
 import math
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,7 +21,8 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from components import labels, theme, transforms
+from components import i18n, labels, theme, transforms
+from components.i18n import formats
 
 BOUNDARIES_PATH = Path(__file__).resolve().parents[1] / "static" / "countries-110m.geojson"
 # Served by `--server.enableStaticServing true`; a style with only a background, so nothing is fetched.
@@ -48,8 +52,19 @@ POINT_COLUMNS = [
     "event_id", "lon", "lat", "color", "radius",
     "title", "date_label", "type_label", "status_label", "confidence_label", "place_label", "country_name",
 ]
-# Text only: deck.gl inserts each value as text, so a title holding HTML is shown, not run.
-TOOLTIP_TEXT = "{title}\n{type_label} · {date_label}\nStatus: {status_label} · {confidence_label}\n{place_label}, {country_name}"
+
+
+def tooltip_text(lang: str = "en") -> str:
+    """The tooltip's template. Text only: deck.gl inserts each {field} as text, so a title holding HTML is shown, not run."""
+    _ = i18n.gettext_for(lang)
+    # TRANSLATORS: a line of the map's tooltip; {status} and {confidence} are an event's status and confidence words.
+    status_line = _("Status: {status} · {confidence}").format(status="{status_label}", confidence="{confidence_label}")
+    # TRANSLATORS: the last line of the map's tooltip: the place, then the country.
+    place_line = _("{place}, {country}").format(place="{place_label}", country="{country_name}")
+    return "{title}\n{type_label} · {date_label}\n" + status_line + "\n" + place_line
+
+
+TOOLTIP_TEXT = tooltip_text()  # English
 # deck.gl places the tooltip at the pointer, so near the right edge it ran off a 375 px screen. Pinned to the
 # map's bottom-left corner instead (the style is applied after deck.gl's own transform), wrapped within the map.
 TOOLTIP_STYLE = {
@@ -82,16 +97,25 @@ def _per_distinct(codes: pd.Series, describe) -> pd.Series:
     return codes.astype(object).map({code: describe(code) for code in distinct}).fillna("").astype(object)
 
 
-def _coded_labels(codes: pd.Series, kind: str) -> pd.Series:
+def _coded_labels(codes: pd.Series, kind: str, lang: str = "en") -> pd.Series:
     """Reader-facing labels for a column of codes."""
-    return _per_distinct(codes, lambda code: labels.label(kind, code))
+    return _per_distinct(codes, lambda code: labels.label(kind, code, lang))
 
 
-def date_labels(dates: pd.Series, precisions: pd.Series) -> pd.Series:
+def _country_names(codes: pd.Series, lang: str = "en") -> pd.Series:
+    return _per_distinct(codes, lambda code: labels.country_name(code, lang))
+
+
+def _name_order(name: str) -> str:
+    """A sort key that puts accented names where readers expect them (Perú with P, not after Z)."""
+    return "".join(char for char in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(char))
+
+
+def date_labels(dates: pd.Series, precisions: pd.Series, lang: str = "en") -> pd.Series:
     """transforms.date_label for a whole column, computed once per distinct date and precision."""
     keys = pd.DataFrame({"date": dates, "precision": precisions.astype(object)})
     distinct = keys.drop_duplicates()
-    text = pd.Series([transforms.date_label(day, precision) for day, precision in zip(distinct["date"], distinct["precision"])], index=pd.MultiIndex.from_frame(distinct))
+    text = pd.Series([transforms.date_label(day, precision, lang) for day, precision in zip(distinct["date"], distinct["precision"])], index=pd.MultiIndex.from_frame(distinct))
     return pd.Series(text.reindex(pd.MultiIndex.from_frame(keys)).to_numpy(), index=dates.index, dtype=object)
 
 
@@ -106,14 +130,14 @@ def _point_color(type_and_confidence: str) -> list[int]:
     return theme.rgb(theme.EVENT_TYPE_COLORS.get(kind, theme.GREY), alpha)
 
 
-def event_labels(events: pd.DataFrame) -> pd.DataFrame:
-    """events with the display columns the map, tooltip, picker and table share (labels, colour, radius)."""
+def event_labels(events: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """events with the display columns the map, tooltip, picker and table share (labels, colour, radius), in lang."""
     frame = events.copy()
-    frame["date_label"] = date_labels(frame["date"], frame["date_precision"])
-    frame["type_label"] = _coded_labels(frame["event_type"], "event_type")
-    frame["status_label"] = _coded_labels(frame["status"], "event_status")
-    frame["confidence_label"] = _coded_labels(frame["confidence"], "confidence")
-    frame["country_name"] = _per_distinct(frame["country"], labels.country_name)
+    frame["date_label"] = date_labels(frame["date"], frame["date_precision"], lang)
+    frame["type_label"] = _coded_labels(frame["event_type"], "event_type", lang)
+    frame["status_label"] = _coded_labels(frame["status"], "event_status", lang)
+    frame["confidence_label"] = _coded_labels(frame["confidence"], "confidence", lang)
+    frame["country_name"] = _country_names(frame["country"], lang)
     place, admin1 = _text(frame["place"]), _text(frame["admin1"])
     frame["place_label"] = (place + np.where(admin1 != "", ", " + admin1, "")).astype(object)
     frame["color"] = _per_distinct(frame["event_type"].astype(str) + " " + frame["confidence"].astype(str), _point_color)
@@ -129,9 +153,10 @@ def circle_radius(events: pd.DataFrame) -> np.ndarray:
     return np.minimum(MIN_RADIUS_PX * np.sqrt(sized), MAX_RADIUS_PX)  # area proportional to the count
 
 
-def size_caption(events: pd.DataFrame) -> str:
+def size_caption(events: pd.DataFrame, lang: str = "en") -> str:
     """What circle size means, exactly as circle_radius draws it."""
-    text = (
+    _ = i18n.gettext_for(lang)
+    text = _(
         "Circle area shows the number of people arrested or charged, as the source counts them "
         "(the smallest circle is one person). Every other event (people removed, transferred or returned, "
         "security forces deployed, or no count) is drawn at that smallest size. Paler circles are less certain."
@@ -139,13 +164,14 @@ def size_caption(events: pd.DataFrame) -> str:
     people = pd.to_numeric(events["people_count"], errors="coerce")
     capped_at = round((MAX_RADIUS_PX / MIN_RADIUS_PX) ** 2)
     if "people_count_kind" in events.columns and bool(((events["people_count_kind"].astype(object) == SIZED_KIND) & (people > capped_at)).any()):
-        text += f" Counts above {capped_at:,} people are drawn at the size of {capped_at:,}."
+        # TRANSLATORS: follows the sentence about circle area; {count} is the largest count drawn at its own size.
+        text += " " + _("Counts above {count} people are drawn at the size of {count}.").format(count=formats.number(capped_at, lang))
     return text
 
 
-def event_points(events: pd.DataFrame) -> pd.DataFrame:
+def event_points(events: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """The located events as the scatter layer draws them: only the columns the layer and tooltip use."""
-    labelled = events if "color" in events.columns else event_labels(events)
+    labelled = events if "color" in events.columns else event_labels(events, lang)
     located = labelled[labelled["lat"].notna() & labelled["lon"].notna()]
     points = located[POINT_COLUMNS].copy()
     for column in POINT_COLUMNS:
@@ -180,7 +206,7 @@ def presence_status(presence: pd.DataFrame) -> dict[str, str]:
     return dict(zip(rows["country"].astype(str), rows["status"].astype(str)))
 
 
-def country_shapes(presence: pd.DataFrame) -> dict:
+def country_shapes(presence: pd.DataFrame, lang: str = "en") -> dict:
     """The shapes of the countries of presence only, each with its status's fill colour (the rest come from LAND_URL)."""
     statuses = presence_status(presence)
     features = []
@@ -190,7 +216,7 @@ def country_shapes(presence: pd.DataFrame) -> dict:
             continue
         properties = {
             "iso_a3": feature["properties"]["iso_a3"],
-            "presence": labels.label("presence_status", status),
+            "presence": labels.label("presence_status", status, lang),
             "fill": theme.rgb(theme.PRESENCE_COLORS[status], PRESENCE_ALPHA),
         }
         features.append({"type": "Feature", "properties": properties, "geometry": feature["geometry"]})
@@ -213,12 +239,12 @@ def land_layer() -> pdk.Layer:
     )
 
 
-def presence_layer(presence: pd.DataFrame) -> pdk.Layer:
+def presence_layer(presence: pd.DataFrame, lang: str = "en") -> pdk.Layer:
     """The countries of presence, shaded by status, over the plain land."""
     return pdk.Layer(
         "GeoJsonLayer",
         id="presence",
-        data=country_shapes(presence),
+        data=country_shapes(presence, lang),
         filled=True,
         stroked=True,
         wrap_longitude=True,
@@ -291,15 +317,15 @@ class CompactDeck(pdk.Deck):
         return json.dumps(self, default=default_serialize, separators=(",", ":"), sort_keys=True)
 
 
-def events_map(events: pd.DataFrame, presence: pd.DataFrame, explore: bool = False, chosen: str | None = None) -> pdk.Deck:
-    """The map: land, countries of presence shaded, events on top, a text tooltip, fitted to the events.
+def events_map(events: pd.DataFrame, presence: pd.DataFrame, explore: bool = False, chosen: str | None = None, lang: str = "en") -> pdk.Deck:
+    """The map: land, countries of presence shaded, events on top, a text tooltip in lang, fitted to the events.
 
     explore=False turns deck.gl's controller off (no drag, pinch or wheel), so a swipe or a wheel over the
     map scrolls the page; a tap or click still picks an event. The page also lets the browser handle
     touch scrolling over the map (page_css). chosen rings that event.
     """
-    points = event_points(events)
-    layers = [land_layer(), presence_layer(presence), events_layer(points, chosen)]
+    points = event_points(events, lang)
+    layers = [land_layer(), presence_layer(presence, lang), events_layer(points, chosen)]
     ring = chosen_layer(points, chosen)
     if ring is not None:
         layers.append(ring)
@@ -308,7 +334,7 @@ def events_map(events: pd.DataFrame, presence: pd.DataFrame, explore: bool = Fal
         views=[pdk.View(type="MapView", controller=bool(explore))],
         initial_view_state=initial_view(points),
         map_style=MAP_STYLE,
-        tooltip={"text": TOOLTIP_TEXT, "style": TOOLTIP_STYLE},
+        tooltip={"text": tooltip_text(lang), "style": TOOLTIP_STYLE},
     )
 
 
@@ -341,14 +367,17 @@ def selected_click(selection: object) -> tuple[str, str] | None:
     return None
 
 
-def filter_options(events: pd.DataFrame) -> dict[str, list[str]]:
-    """The codes each filter offers: those in the data, types and statuses in label order, countries by name."""
+def filter_options(events: pd.DataFrame, lang: str = "en") -> dict[str, list[str]]:
+    """The codes each filter offers: those in the data, types and statuses in label order, countries by name in lang."""
     def ordered(column: str, kind: str) -> list[str]:
         present = set(events[column].dropna().astype(str))
         known = [code for code in labels.LABELS[kind] if code in present]
         return known + sorted(present - set(known))
 
-    countries = sorted(set(events["country"].dropna().astype(str)), key=labels.country_name)
+    if i18n.normalize(lang) == i18n.DEFAULT_LANG:
+        countries = sorted(set(events["country"].dropna().astype(str)), key=labels.country_name)
+    else:
+        countries = sorted(set(events["country"].dropna().astype(str)), key=lambda code: _name_order(labels.country_name(code, lang)))
     return {"event_type": ordered("event_type", "event_type"), "status": ordered("status", "event_status"), "country": countries}
 
 
@@ -358,90 +387,171 @@ def date_bounds(events: pd.DataFrame) -> tuple:
     return dates.min().date(), dates.max().date()
 
 
-def event_choices(labelled: pd.DataFrame) -> dict[str, str]:
+def event_choices(labelled: pd.DataFrame, lang: str = "en") -> dict[str, str]:
     """event_id -> 'date · title (status)' for the event picker, newest first; low confidence marked."""
+    _ = i18n.gettext_for(lang)
+    # TRANSLATORS: an event in the map's event picker: its date, its title, then its status word in brackets.
+    plain = _("{date} · {title} ({status})")
+    # TRANSLATORS: the same, for an event whose sources are weak.
+    weak = _("{date} · {title} ({status}, low confidence)")
     ordered = labelled.sort_values("date", ascending=False, kind="stable")
-    marks = np.where(ordered["confidence"].astype(object) == "low", ", low confidence", "")
-    texts = ordered["date_label"] + " · " + _text(ordered["title"]) + " (" + ordered["status_label"] + marks + ")"
-    return dict(zip(ordered["event_id"].astype(str), texts.astype(str)))
+    texts = [
+        (weak if confidence == "low" else plain).format(date=date, title=title, status=status)
+        for date, title, status, confidence in zip(
+            ordered["date_label"].astype(str), _text(ordered["title"]).astype(str), ordered["status_label"].astype(str), ordered["confidence"].astype(object)
+        )
+    ]
+    return dict(zip(ordered["event_id"].astype(str), texts))
 
 
-def event_facts(event: pd.Series) -> list[tuple[str, str]]:
-    """(label, plain text) pairs for an event's details panel, in reading order; escape before rendering."""
-    facts = [("Status", event["status_label"]), ("Type", event["type_label"]), ("Date", event["date_label"])]
-    facts.append(("Where", ", ".join(part for part in (event["place_label"], event["country_name"]) if part)))
+def event_facts(event: pd.Series, lang: str = "en") -> list[tuple[str, str]]:
+    """(label, plain text) pairs for an event's details panel, in reading order; escape before rendering.
+
+    The status word says what the source supports (an allegation stays an allegation); location notes and
+    the count's label are data text, already in the reader's language.
+    """
+    pgettext = i18n.pgettext_for(lang)
+    facts = [
+        (pgettext("event fact", "Status"), event["status_label"]),
+        (pgettext("event fact", "Type"), event["type_label"]),
+        (pgettext("event fact", "Date"), event["date_label"]),
+    ]
+    facts.append((pgettext("event fact", "Where"), ", ".join(part for part in (event["place_label"], event["country_name"]) if part)))
     if isinstance(event.get("location_note"), str) and event["location_note"]:
-        facts.append(("Location note", event["location_note"]))
+        facts.append((pgettext("event fact", "Location note"), event["location_note"]))
     count = event.get("people_count")
     if count is not None and not pd.isna(count):
         described = event.get("people_count_label")
-        facts.append(("People", transforms.number_label(float(count)) + (f" {described}" if isinstance(described, str) else "")))
-    facts.append(("Confidence", event["confidence_label"]))
+        facts.append((pgettext("event fact", "People"), transforms.number_label(float(count), lang=lang) + (f" {described}" if isinstance(described, str) else "")))
+    facts.append((pgettext("event fact", "Confidence"), event["confidence_label"]))
     return facts
 
 
-TABLE_COLUMNS = {
-    "date_label": "Date",
-    "title": "Event",
-    "type_label": "Type",
-    "status_label": "Status",
-    "place_label": "Place",
-    "country_name": "Country",
-    "people_count": "People",
-    "people_count_label": "People counted",
-    "confidence_label": "Confidence",
-    "publisher": "Source",
-    "source_url": "Source link",
-    "event_id": "Event ID",
-}
+def table_headers(lang: str = "en") -> dict[str, str]:
+    """The events table's columns and their headers in a language (the page finds the link column by its header)."""
+    pgettext = i18n.pgettext_for(lang)
+    return {
+        "date_label": pgettext("map table header", "Date"),
+        "title": pgettext("map table header", "Event"),
+        "type_label": pgettext("map table header", "Type"),
+        "status_label": pgettext("map table header", "Status"),
+        "place_label": pgettext("map table header", "Place"),
+        "country_name": pgettext("map table header", "Country"),
+        "people_count": pgettext("map table header", "People"),
+        # TRANSLATORS: the column saying what the People number counts (arrested, detained, killed…).
+        "people_count_label": pgettext("map table header", "People counted"),
+        "confidence_label": pgettext("map table header", "Confidence"),
+        "publisher": pgettext("map table header", "Source"),
+        "source_url": pgettext("map table header", "Source link"),
+        "event_id": pgettext("map table header", "Event ID"),
+    }
 
 
-def event_table(labelled: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+TABLE_COLUMNS = table_headers()  # English
+
+
+def event_table(labelled: pd.DataFrame, sources: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """The shown events as a readable table, newest first: what the map draws, with status, confidence and source."""
+    headers = table_headers(lang)
     cited = sources[["source_id", "publisher", "url"]].rename(columns={"url": "source_url"})
     ordered = labelled.sort_values("date", ascending=False, kind="stable")
     joined = ordered.merge(cited, on="source_id", how="left", validate="many_to_one")
-    return joined[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS).reset_index(drop=True)
+    return joined[list(headers)].rename(columns=headers).reset_index(drop=True)
 
 
-def presence_table(presence: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+def presence_headers(lang: str = "en") -> dict[str, str]:
+    """The presence table's columns and their headers in a language."""
+    pgettext = i18n.pgettext_for(lang)
+    return {
+        "country": pgettext("presence table header", "Country"),
+        "status": pgettext("presence table header", "Status"),
+        # TRANSLATORS: the column with the date the gang's presence in a country was reported.
+        "reported": pgettext("presence table header", "Reported"),
+        "confidence": pgettext("presence table header", "Confidence"),
+        "source": pgettext("presence table header", "Source"),
+    }
+
+
+def presence_table(presence: pd.DataFrame, sources: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """The countries of presence as the shading shows them, with status, date reported, confidence and source."""
+    headers = presence_headers(lang)
     cited = sources[["source_id", "publisher"]]
     frame = presence.merge(cited, on="source_id", how="left", validate="many_to_one")
     table = pd.DataFrame(
         {
-            "Country": _per_distinct(frame["country"], labels.country_name),
-            "Status": _coded_labels(frame["status"], "presence_status"),
-            "Reported": date_labels(frame["reported_on"], frame["reported_on_precision"]).where(frame["reported_on"].notna(), ""),
-            "Confidence": _coded_labels(frame["confidence"], "confidence"),
-            "Source": frame["publisher"],
+            headers["country"]: _country_names(frame["country"], lang),
+            headers["status"]: _coded_labels(frame["status"], "presence_status", lang),
+            headers["reported"]: date_labels(frame["reported_on"], frame["reported_on_precision"], lang).where(frame["reported_on"].notna(), ""),
+            headers["confidence"]: _coded_labels(frame["confidence"], "confidence", lang),
+            headers["source"]: frame["publisher"],
         }
     )
-    return table.sort_values("Country", kind="stable").reset_index(drop=True)
+    if i18n.normalize(lang) == i18n.DEFAULT_LANG:
+        ordered = table.sort_values(headers["country"], kind="stable")
+    else:
+        ordered = table.sort_values(headers["country"], kind="stable", key=lambda names: names.astype(str).map(_name_order))
+    return ordered.reset_index(drop=True)
 
 
-def shown_caption(shown: pd.DataFrame, total: int) -> str:
+def _date_range(first: str, first_is_day: bool, last: str, last_is_day: bool, lang: str) -> str:
+    """'from {first} to {last}'; Spanish puts 'del … al …' before a day and 'de … a …' before a month or a year."""
+    pgettext = i18n.pgettext_for(lang)
+    if first_is_day and last_is_day:
+        # TRANSLATORS: a date range; both dates are days (23 October 2024).
+        template = pgettext("dates: day to day", "from {first} to {last}")
+    elif first_is_day:
+        # TRANSLATORS: a date range; the first date is a day, the last a month or a year.
+        template = pgettext("dates: day to month or year", "from {first} to {last}")
+    elif last_is_day:
+        # TRANSLATORS: a date range; the first date is a month or a year, the last a day.
+        template = pgettext("dates: month or year to day", "from {first} to {last}")
+    else:
+        # TRANSLATORS: a date range; both dates are months or years (October 2024, 2025).
+        template = pgettext("dates: month or year to month or year", "from {first} to {last}")
+    return template.format(first=first, last=last)
+
+
+def shown_caption(shown: pd.DataFrame, total: int, lang: str = "en") -> str:
     """'Showing 12 of 18 events, from … to ….', noting events listed but not drawn (no coordinates)."""
-    text = f"Showing {len(shown):,} of {total:,} events"
+    ngettext = i18n.ngettext_for(lang)
+    counts = {"shown": formats.number(len(shown), lang), "total": formats.number(total, lang)}
     if len(shown):
         first, last = shown["date"].idxmin(), shown["date"].idxmax()
-        text += (
-            f", from {transforms.date_label(shown.at[first, 'date'], shown.at[first, 'date_precision'])}"
-            f" to {transforms.date_label(shown.at[last, 'date'], shown.at[last, 'date_precision'])}"
+        precision = lambda row: str(shown.at[row, "date_precision"])  # noqa: E731
+        dates = _date_range(
+            transforms.date_label(shown.at[first, "date"], shown.at[first, "date_precision"], lang), precision(first) == "day",
+            transforms.date_label(shown.at[last, "date"], shown.at[last, "date_precision"], lang), precision(last) == "day",
+            lang,
         )
+        # TRANSLATORS: {dates} is a date range ('from 3 March 2023 to 5 May 2025'); the plural follows {total}.
+        text = ngettext("Showing {shown} of {total} event, {dates}", "Showing {shown} of {total} events, {dates}", total).format(dates=dates, **counts)
+    else:
+        text = ngettext("Showing {shown} of {total} event", "Showing {shown} of {total} events", total).format(**counts)
     unlocated = int((shown["lat"].isna() | shown["lon"].isna()).sum())
     if unlocated:
-        text += f"; {unlocated:,} without coordinates are in the table but not on the map"
+        text += "; " + ngettext(
+            "{n} without coordinates is in the table but not on the map",
+            "{n} without coordinates are in the table but not on the map",
+            unlocated,
+        ).format(n=formats.number(unlocated, lang))
     return text + "."
 
 
-def map_alt(events: pd.DataFrame, presence: pd.DataFrame) -> str:
+def map_alt(events: pd.DataFrame, presence: pd.DataFrame, lang: str = "en") -> str:
     """The map described for screen readers (counts only, no data text)."""
+    _ = i18n.gettext_for(lang)
+    ngettext = i18n.ngettext_for(lang)
     drawn = int((events["lat"].notna() & events["lon"].notna()).sum())
-    return (
-        f"Map of {drawn:,} events, coloured by type and sized by the number of people arrested or charged, "
-        f"over {presence['country'].nunique():,} countries shaded where Tren de Aragua is reported present. "
+    countries = int(presence["country"].nunique())
+    # TRANSLATORS: the map's text for screen readers; {events} is '12 events', {countries} is '9 countries'.
+    sentence = _(
+        "Map of {events}, coloured by type and sized by the number of people arrested or charged, "
+        "over {countries} shaded where Tren de Aragua is reported present. "
         "The table below lists the same events."
+    )
+    return sentence.format(
+        events=ngettext("{n} event", "{n} events", drawn).format(n=formats.number(drawn, lang)),
+        countries=ngettext("{n} country", "{n} countries", countries).format(n=formats.number(countries, lang)),
     )
 
 
@@ -464,16 +574,19 @@ def legend_html(title: str, items: list[tuple[list[int], str]], round_swatch: bo
     return f'<div style="line-height:1.9"><strong>{html.escape(title)}:</strong> {entries}</div>'
 
 
-def event_type_legend(events: pd.DataFrame) -> str:
+def event_type_legend(events: pd.DataFrame, lang: str = "en") -> str:
     """Legend of the event types in the data, in the theme's colours."""
+    pgettext = i18n.pgettext_for(lang)
     present = set(events["event_type"].dropna().astype(str))
-    items = [(theme.rgb(color), labels.label("event_type", kind)) for kind, color in theme.EVENT_TYPE_COLORS.items() if kind in present]
-    return legend_html("Event type", items, round_swatch=True)
+    items = [(theme.rgb(color), labels.label("event_type", kind, lang)) for kind, color in theme.EVENT_TYPE_COLORS.items() if kind in present]
+    return legend_html(pgettext("map legend", "Event type"), items, round_swatch=True)
 
 
-def presence_legend(presence: pd.DataFrame) -> str:
+def presence_legend(presence: pd.DataFrame, lang: str = "en") -> str:
     """Legend of the country shading: each presence status in the data, then countries with no report."""
+    pgettext = i18n.pgettext_for(lang)
     present = set(presence["status"].dropna().astype(str))
-    items = [(theme.rgb(color, PRESENCE_ALPHA), labels.label("presence_status", status)) for status, color in theme.PRESENCE_COLORS.items() if status in present]
-    items.append((LAND_FILL, "No report in the data"))
-    return legend_html("Countries", items, round_swatch=False)
+    items = [(theme.rgb(color, PRESENCE_ALPHA), labels.label("presence_status", status, lang)) for status, color in theme.PRESENCE_COLORS.items() if status in present]
+    # TRANSLATORS: the legend entry for countries drawn plain (no report of the gang there in the tracker's data).
+    items.append((LAND_FILL, pgettext("map legend", "No report in the data")))
+    return legend_html(pgettext("map legend", "Countries"), items, round_swatch=False)
