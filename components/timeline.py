@@ -1,4 +1,9 @@
-"""The court-rulings timeline (one lane per case) and the tables beside it; pure: no streamlit here."""
+"""The court-rulings timeline (one lane per case) and the tables beside it, in the reader's language; pure: no streamlit here.
+
+Every function that writes reader-facing text takes ``lang`` (English by default). Case names, judges'
+names and dockets stay as the courts wrote them; the data's own text (decisions, courts, notes) comes
+translated from ``datasets.load_rulings(lang)``.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +15,19 @@ from collections.abc import Iterable
 import pandas as pd
 import plotly.graph_objects as go
 
-from components import labels, schemas, theme, transforms
+from components import i18n, labels, schemas, theme, transforms
+from components.i18n import N_, formats
 
 LEVELS = ["district", "appeals", "supreme"]
 OUTCOMES = ["against_government", "for_government", "mixed", "pending"]
 LEVEL_SYMBOLS = {"district": "circle", "appeals": "diamond", "supreme": "star"}
+# The English words (also the catalogue's message ids; translated where shown).
 NOT_AEA = "(not an AEA case)"
 # A case that is not about people accused of Tren de Aragua membership is shown for context only.
 CONTEXT = "Context: "
-CONTEXT_NOTE = "Context: a related case, not about people accused of Tren de Aragua membership (not counted as a TdA ruling)."
-PROCEEDINGS = {"decision": "Decision", "oral_argument": "Oral argument (a hearing, not a ruling)"}
-NOT_RECORDED = "not recorded"
+CONTEXT_NOTE = N_("Context: a related case, not about people accused of Tren de Aragua membership (not counted as a TdA ruling).")
+PROCEEDINGS = {"decision": N_("Decision"), "oral_argument": N_("Oral argument (a hearing, not a ruling)")}
+NOT_RECORDED = N_("not recorded")
 SLUG = re.compile(schemas.SLUG)  # the form ids must have in the data, so a link cannot carry anything else
 
 # Pixel budget of the figure, so that it reads at 375 px: lane labels sit above their lines (no
@@ -32,17 +39,21 @@ MARK_PX = 15
 STACK_PX = 14
 # A band above the title that plotly's toolbar (about 30 px tall, top right) shows in, so it never covers the title.
 MODEBAR_PX = 34
-ARGUMENT_KEY = "Argued, not a ruling"
+# TRANSLATORS: legend entry of the rulings timeline for an oral argument; keep it short (a phone's legend column).
+ARGUMENT_KEY = N_("Argued, not a ruling")
 AXIS_PX = 44
 LEGEND_ROW_PX = 20
+LEGEND_LINE_PX = 15  # each further line of a two-line legend entry
+# A legend entry longer than this goes on two lines: a phone's legend column holds about 23 characters.
+LEGEND_CHARS = 23
 LINE_PX = 16
 TITLE_CHARS = 38
 SUBTITLE_CHARS = 52
 NOTE_CHARS = 62
 HOVER_CHARS = 44
 
-TITLE = "Court rulings on deportations, by case"
-SUBTITLE = "Each mark is one decision: its colour says whom it favoured, its shape which court ruled. Cases are ordered by their first ruling."
+TITLE = N_("Court rulings on deportations, by case")
+SUBTITLE = N_("Each mark is one decision: its colour says whom it favoured, its shape which court ruled. Cases are ordered by their first ruling.")
 
 EXPORT_CONFIG = {
     "displaylogo": False,
@@ -65,11 +76,35 @@ def _escaped(text: object, width: int | None = None) -> str:
     return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
-def case_label(case_group: object, aea_case: object, about_tda: object = True) -> str:
+def _date(start: object, precision: object, lang: str = "en", length: str = "long") -> str:
+    """A date as precise as its source, in the reader's language ('23 October 2024' / '23 de octubre de 2024')."""
+    if start is None or pd.isna(start):
+        return transforms.date_label(None, None, lang=lang)
+    return formats.partial_date(start, precision, lang, length)
+
+
+def proceeding_label(code: object, lang: str = "en") -> str:
+    """A proceeding in words: a decision, or an oral argument (a hearing, not a ruling); an unknown code as it is."""
+    _ = i18n.gettext_for(lang)
+    word = PROCEEDINGS.get(_text(code))
+    return _(word) if word is not None else _text(code)
+
+
+def not_recorded(lang: str = "en") -> str:
+    """What a missing docket or court document says."""
+    _ = i18n.gettext_for(lang)
+    # TRANSLATORS: a docket number (or court document) the sources do not give.
+    return _(NOT_RECORDED)
+
+
+def case_label(case_group: object, aea_case: object, about_tda: object = True, lang: str = "en") -> str:
     """A lane's name: the case, marked as context when it is not about Tren de Aragua, and when it is not an AEA case."""
+    _ = i18n.gettext_for(lang)
     if not bool(about_tda):  # short enough for a phone; the chart's note says what context means
-        return f"{CONTEXT}{_text(case_group)}"
-    return _text(case_group) if bool(aea_case) else f"{_text(case_group)} {NOT_AEA}"
+        # TRANSLATORS: a lane of the rulings timeline for a related case shown for context; {case} is the case's name.
+        return _("Context: {case}").format(case=_text(case_group))
+    # TRANSLATORS: {case} is a case's name; AEA is the Alien Enemies Act.
+    return _text(case_group) if bool(aea_case) else _("{case} (not an AEA case)").format(case=_text(case_group))
 
 
 def is_context(rulings: pd.DataFrame) -> pd.Series:
@@ -99,11 +134,13 @@ def lanes(rulings: pd.DataFrame) -> list[str]:
     return first.sort_values(["date", "case_group"], kind="stable")["case_group"].tolist()
 
 
-def case_labels(rulings: pd.DataFrame) -> dict[str, str]:
+def case_labels(rulings: pd.DataFrame, lang: str = "en") -> dict[str, str]:
     """Lane name for each case group, in lane order (a group is an AEA case if any of its rulings is)."""
+    if rulings.empty:
+        return {}
     aea = rulings.groupby("case_group", observed=True)["aea_case"].any()
     context = is_context(rulings)
-    return {group: case_label(group, aea[group], not context[group]) for group in lanes(rulings)}
+    return {group: case_label(group, aea[group], not context[group], lang=lang) for group in lanes(rulings)}
 
 
 def court_levels(rulings: pd.DataFrame) -> list[str]:
@@ -128,39 +165,70 @@ def latest_ruling(rulings: pd.DataFrame) -> pd.Series | None:
     return rulings.sort_values(["date", "ruling_id"], kind="stable").iloc[-1]
 
 
-def as_of_label(rulings: pd.DataFrame) -> str:
+def as_of_label(rulings: pd.DataFrame, lang: str = "en") -> str:
     """The date of the latest ruling, as precise as its source."""
+    _ = i18n.gettext_for(lang)
     latest = latest_ruling(rulings)
-    return "no rulings" if latest is None else transforms.date_label(latest["date"], latest["date_precision"])
+    return _("no rulings") if latest is None else _date(latest["date"], latest["date_precision"], lang)
 
 
-def source_line(rulings: pd.DataFrame, sources: pd.DataFrame | None = None) -> str:
+def _kind_count(kind: str, count: int, lang: str) -> str:
+    """'12 news', '3 court' (en) / '12 de prensa', '3 judiciales' (es): how many of the cited sources are of a kind."""
+    ngettext = i18n.ngettext_for(lang)
+    n = formats.number(count, lang)
+    words = {
+        # TRANSLATORS: in a chart's source line, how many of the sources cited are of one kind: '(12 news, 3 court)'.
+        "news": ngettext("{n} news", "{n} news", count),
+        "court": ngettext("{n} court", "{n} court", count),
+        "government": ngettext("{n} government", "{n} government", count),
+        "research": ngettext("{n} research", "{n} research", count),
+        "dataset": ngettext("{n} dataset", "{n} dataset", count),
+        "blog": ngettext("{n} blog", "{n} blog", count),
+        "encyclopedia": ngettext("{n} encyclopedia", "{n} encyclopedia", count),
+    }
+    word = words.get(kind)
+    return word.format(n=n) if word is not None else f"{n} {kind}"
+
+
+def source_line(rulings: pd.DataFrame, sources: pd.DataFrame | None = None, lang: str = "en") -> str:
     """'Sources: N publications (court records, news…), cited ruling by ruling in the table' (plain text)."""
+    _ = i18n.gettext_for(lang)
+    ngettext = i18n.ngettext_for(lang)
     cited = sorted(set(rulings["source_id"].dropna()))
     if not cited:
-        return "Source: none (no rulings shown)"
+        return _("Source: none (no rulings shown)")
     kinds = ""
     if sources is not None and not sources.empty:
         found = sources[sources["source_id"].isin(cited)]["kind"].astype(str).value_counts()
-        kinds = " (" + ", ".join(f"{count} {kind}" for kind, count in found.items()) + ")"
-    noun = "source" if len(cited) == 1 else "sources"
-    return f"Sources: {len(cited)} {noun}{kinds}, cited ruling by ruling in the table under the chart. Chart: Tren de Aragua tracker"
+        kinds = " (" + ", ".join(_kind_count(kind, int(count), lang) for kind, count in found.items()) + ")"
+    # TRANSLATORS: the rulings chart's source line; {kinds} is ' (12 news, 3 court)' or empty. Begin with 'Fuente:'/'Fuentes:'.
+    line = ngettext(
+        "Sources: {n} source{kinds}, cited ruling by ruling in the table under the chart. Chart: Tren de Aragua tracker",
+        "Sources: {n} sources{kinds}, cited ruling by ruling in the table under the chart. Chart: Tren de Aragua tracker",
+        len(cited),
+    )
+    return line.format(n=formats.number(len(cited), lang), kinds=kinds)
 
 
-def hover_text(ruling: pd.Series) -> str:
+def hover_text(ruling: pd.Series, lang: str = "en") -> str:
     """What a reader sees on hovering a ruling; every piece from the data is HTML-escaped."""
-    level = labels.label("court_level", ruling["court_level"])
-    outcome = labels.label("outcome", ruling["outcome"])
+    _ = i18n.gettext_for(lang)
+    level = labels.label("court_level", ruling["court_level"], lang)
+    outcome = labels.label("outcome", ruling["outcome"], lang)
     parts = [
         f"<b>{_escaped(ruling['case_name'], HOVER_CHARS)}</b>",
-        html.escape(transforms.date_label(ruling["date"], ruling["date_precision"]), quote=False),
-        *([html.escape(PROCEEDINGS["oral_argument"], quote=False)] if _text(ruling.get("proceeding")) == "oral_argument" else []),
+        html.escape(_date(ruling["date"], ruling["date_precision"], lang), quote=False),
+        *([html.escape(proceeding_label("oral_argument", lang), quote=False)] if _text(ruling.get("proceeding")) == "oral_argument" else []),
         f"{html.escape(level, quote=False)}: {_escaped(ruling['court'], HOVER_CHARS)}",
-        f"Judge: {_escaped(ruling['judge'], HOVER_CHARS)}",
-        f"{html.escape(outcome, quote=False)}; favoured: {_escaped(ruling['favoured'], HOVER_CHARS)}",
+        # TRANSLATORS: hover text of a ruling; {judge} is the judge's name (or names).
+        html.escape(_("Judge: {judge}"), quote=False).format(judge=_escaped(ruling["judge"], HOVER_CHARS)),
+        # TRANSLATORS: hover text of a ruling: its outcome, then whom it favoured ('the detainees').
+        html.escape(_("{outcome}; favoured: {favoured}"), quote=False).format(
+            outcome=html.escape(outcome, quote=False), favoured=_escaped(ruling["favoured"], HOVER_CHARS)
+        ),
     ]
     if ruling["confidence"] == "low":
-        parts.append(f"<i>{html.escape(labels.label('confidence', 'low'), quote=False)}</i>")
+        parts.append(f"<i>{html.escape(labels.label('confidence', 'low', lang), quote=False)}</i>")
     return "<br>".join(parts)
 
 
@@ -205,23 +273,28 @@ def lane_layout(rulings: pd.DataFrame, order: list[str]) -> tuple[dict[str, floa
     return lane_y, rulings["case_group"].map(lane_y).astype(float) + rows * step
 
 
-def date_ticks(first: pd.Timestamp, last: pd.Timestamp, precision: object = "day", most: int = 7) -> tuple[list[pd.Timestamp], list[str]]:
-    """Tick dates and labels: the first at the first ruling (as precise as its date), then month starts every k months."""
+def date_ticks(
+    first: pd.Timestamp, last: pd.Timestamp, precision: object = "day", most: int = 7, lang: str = "en"
+) -> tuple[list[pd.Timestamp], list[str]]:
+    """Tick dates and labels: the first at the first ruling (as precise as its date), then month starts every k months.
+
+    Month names are the language's abbreviations (Mar / mar, Sep / sept)."""
     months = (last.year - first.year) * 12 + last.month - first.month
     every = max(1, -(-months // (most - 1)))
-    values, texts = [first], [_tick_label(first, precision)]
+    values, texts = [first], [_tick_label(first, precision, lang)]
     tick = pd.Timestamp(year=first.year, month=first.month, day=1) + pd.DateOffset(months=every)
     end = last + _pad(first, last)
     while tick <= end:
         if tick - first >= pd.Timedelta(days=int(every * 30 * 0.6)):  # the first label needs room of its own
             values.append(tick)
-            texts.append(f"{transforms.MONTHS[tick.month - 1][:3]}<br>{tick.year}")
+            texts.append(_tick_label(tick, "month", lang))
         tick += pd.DateOffset(months=every)
     return values, texts
 
 
-def _tick_label(day: pd.Timestamp, precision: object) -> str:
-    month = transforms.MONTHS[day.month - 1][:3]
+def _tick_label(day: pd.Timestamp, precision: object, lang: str = "en") -> str:
+    """'15 Mar<br>2025', 'Mar<br>2025' or '2025' (en); '15 mar<br>2025' (es)."""
+    month = formats.month_names(lang, "abbreviated")[day.month - 1]
     if precision == "year":
         return f"{day.year}"
     if precision == "month":
@@ -240,6 +313,13 @@ def _wrapped_lines(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width) or [""]
 
 
+def _balanced_lines(text: str, width: int) -> list[str]:
+    """As few lines as wrapping at width gives, but as even as they can be (a two-line title not left with one short word)."""
+    lines = _wrapped_lines(text, width)
+    narrowest = next((narrower for narrower in range(width, 1, -1) if len(_wrapped_lines(text, narrower - 1)) > len(lines)), width)
+    return _wrapped_lines(text, narrowest)
+
+
 def _present(codes: list[str], values: pd.Series) -> list[str]:
     """The codes that occur in values, in the codes' order, then any unexpected ones by name."""
     found = set(values.astype(str))
@@ -251,26 +331,32 @@ def _grid_color() -> str:
     return f"rgba({red}, {green}, {blue}, 0.2)"
 
 
-def rulings_timeline(rulings: pd.DataFrame, sources: pd.DataFrame | None = None, as_of: str | None = None) -> go.Figure:
+def rulings_timeline(rulings: pd.DataFrame, sources: pd.DataFrame | None = None, as_of: str | None = None, lang: str = "en") -> go.Figure:
     """Timeline of rulings: one lane per case, colour by outcome, symbol by court level, source and as-of inside.
 
     Marks on nearby days stack under their lane's line instead of covering each other; an oral
     argument is a labelled grey tick, not a ruling; a case not about Tren de Aragua is labelled context.
+    Every word on it (title, lanes, legend, hover, ticks, notes) and the number separators are in lang.
     """
+    _ = i18n.gettext_for(lang)
+    pgettext = i18n.pgettext_for(lang)
     order = lanes(rulings)
-    names = case_labels(rulings) if order else {}
+    names = case_labels(rulings, lang=lang) if order else {}
     aea = rulings.groupby("case_group", observed=True)["aea_case"].any() if order else pd.Series(dtype=bool)
     context = is_context(rulings) if order else pd.Series(dtype=bool)
     lane_y, y = lane_layout(rulings, order) if order else ({}, pd.Series(dtype=float))
     depth = max([lane_y[group] for group in order], default=0.0) + (max(y.max() - lane_y[order[-1]], 0.0) if order else 0.0)
 
-    title_lines = _wrapped_lines(TITLE, TITLE_CHARS)
-    subtitle_lines = _wrapped_lines(SUBTITLE, SUBTITLE_CHARS)
-    notes = _wrapped_lines(source_line(rulings, sources), NOTE_CHARS) + [f"Data as of the latest ruling: {as_of or as_of_label(rulings)}"]
+    title_lines = _balanced_lines(_(TITLE), TITLE_CHARS)
+    subtitle_lines = _wrapped_lines(_(SUBTITLE), SUBTITLE_CHARS)
+    # TRANSLATORS: the as-of line under the rulings chart; {date} may be a year, a month or a day.
+    as_of_line = _("Data as of the latest ruling: {date}").format(date=as_of or as_of_label(rulings, lang=lang))
+    notes = _wrapped_lines(source_line(rulings, sources, lang=lang), NOTE_CHARS) + _wrapped_lines(as_of_line, NOTE_CHARS)
     if order and context.any():
-        notes = _wrapped_lines(CONTEXT_NOTE, NOTE_CHARS) + notes
+        notes = _wrapped_lines(_(CONTEXT_NOTE), NOTE_CHARS) + notes
     # The legend is a two-column grid (entrywidth 0.5), so its height is known at any width.
-    legend_px = LEGEND_ROW_PX * -(-_legend_entries(rulings) // 2) + 16
+    key = _legend_key(rulings, lang)
+    legend_px = _legend_px([_legend_name(name) for name, _marker in key])
     top = MODEBAR_PX + 18 + 26 * len(title_lines) + 18 * len(subtitle_lines) + 14
     plot_px = int(LANE_PX * (depth + 1)) + 24 if order else LANE_PX + 24
     bottom = AXIS_PX + legend_px + LINE_PX * len(notes) + 8
@@ -305,10 +391,10 @@ def rulings_timeline(rulings: pd.DataFrame, sources: pd.DataFrame | None = None,
                 x=shown["date"],
                 y=y[shown.index],
                 mode="markers",
-                name=html.escape(labels.label("outcome", outcome), quote=False),
+                name=html.escape(labels.label("outcome", outcome, lang), quote=False),
                 meta="rulings",
                 customdata=shown["ruling_id"].tolist(),
-                hovertext=[hover_text(ruling) for _, ruling in shown.iterrows()],
+                hovertext=[hover_text(ruling, lang=lang) for _row, ruling in shown.iterrows()],
                 hoverinfo="text",
                 marker={
                     "color": theme.OUTCOME_COLORS.get(outcome, theme.GREY),
@@ -323,23 +409,24 @@ def rulings_timeline(rulings: pd.DataFrame, sources: pd.DataFrame | None = None,
     if len(argued):
         figure.add_trace(
             go.Scatter(
-                x=argued["date"], y=y[argued.index], mode="markers+text", name=ARGUMENT_KEY, meta="arguments",
-                customdata=argued["ruling_id"].tolist(), hovertext=[hover_text(ruling) for _, ruling in argued.iterrows()], hoverinfo="text",
+                x=argued["date"], y=y[argued.index], mode="markers+text", name=html.escape(_(ARGUMENT_KEY), quote=False), meta="arguments",
+                customdata=argued["ruling_id"].tolist(), hovertext=[hover_text(ruling, lang=lang) for _row, ruling in argued.iterrows()], hoverinfo="text",
                 marker={"color": theme.GREY, "symbol": "line-ns-open", "size": 16, "line": {"color": theme.GREY, "width": 2.5}},
-                text=["argued"] * len(argued), textposition="middle left", textfont={"family": theme.FONT, "size": 11, "color": theme.GREY},
+                # TRANSLATORS: the short word beside an oral argument's tick on the rulings timeline (a hearing, not a ruling).
+                text=[html.escape(pgettext("timeline mark", "argued"), quote=False)] * len(argued), textposition="middle left", textfont={"family": theme.FONT, "size": 11, "color": theme.GREY},
                 showlegend=False,
             )
         )
-    _add_legend_key(figure, rulings)
+    _add_legend_key(figure, key)
 
     if order:
         first, last = rulings["date"].min(), rulings["date"].max()
         pad = _pad(first, last)
         x_range = [first - pad, last + pad]
         first_precision = rulings.loc[rulings["date"] == first, "date_precision"].astype(str).iloc[0] if "date_precision" in rulings else "day"
-        tickvals, ticktext = date_ticks(first, last, first_precision)
+        tickvals, ticktext = date_ticks(first, last, first_precision, lang=lang)
     else:
-        figure.add_annotation(text="No rulings match the chosen filters.", x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"color": theme.GREY, "size": 14})
+        figure.add_annotation(text=html.escape(_("No rulings match the chosen filters."), quote=False), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"color": theme.GREY, "size": 14})
         x_range, tickvals, ticktext = None, None, None
     for index, line in enumerate(notes):
         figure.add_annotation(
@@ -354,6 +441,7 @@ def rulings_timeline(rulings: pd.DataFrame, sources: pd.DataFrame | None = None,
             "x": 0, "xref": "paper", "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": MODEBAR_PX + 16},
             "font": {"size": 19, "color": theme.INK, "family": theme.FONT},
         },
+        separators=formats.plotly_separators(lang),
         height=top + plot_px + bottom,
         margin={"t": top, "b": bottom, "l": 10, "r": 14},
         font={"family": theme.FONT, "color": theme.INK, "size": 12},
@@ -374,91 +462,150 @@ def rulings_timeline(rulings: pd.DataFrame, sources: pd.DataFrame | None = None,
     return figure
 
 
-def _legend_entries(rulings: pd.DataFrame) -> int:
-    """How many entries the legend key has."""
-    low = int((rulings["confidence"].astype(str) == "low").any())
-    argued = int(is_argument(rulings).any())
-    return len(_present(OUTCOMES, rulings.loc[~is_argument(rulings), "outcome"])) + len(court_levels(rulings)) + low + argued
+def alt_text(figure: go.Figure, rulings: pd.DataFrame, lang: str = "en") -> str:
+    """The timeline's alt text, in the figure's language: its title and subtitle, then how many cases and over what dates."""
+    _ = i18n.gettext_for(lang)
+    ngettext = i18n.ngettext_for(lang)
+    title, subtitle = (html.unescape((text or "").replace("<br>", " ")) for text in (figure.layout.title.text, figure.layout.title.subtitle.text))
+    words = f"{title}. {subtitle}" if title else subtitle
+    if rulings.empty:
+        summary = _("No rulings match the chosen filters.")
+    else:
+        first, last = rulings.loc[rulings["date"].idxmin()], rulings.loc[rulings["date"].idxmax()]
+        cases = len(lanes(rulings))
+        # TRANSLATORS: the rulings timeline's alt text, after its title; {first} and {last} are dates.
+        summary = ngettext("{n} case shown, from {first} to {last}.", "{n} cases shown, from {first} to {last}.", cases).format(
+            n=formats.number(cases, lang), first=_date(first["date"], first["date_precision"], lang), last=_date(last["date"], last["date_precision"], lang)
+        )
+    return " ".join(f"{words} {summary}".split())
 
 
-def _add_legend_key(figure: go.Figure, rulings: pd.DataFrame) -> None:
-    """Legend entries for the outcomes (colour) and court levels (shape) present: a key, not a toggle."""
-    for outcome in _present(OUTCOMES, rulings.loc[~is_argument(rulings), "outcome"]):
-        figure.add_trace(
-            go.Scatter(
-                x=[None], y=[None], mode="markers", meta="key",
-                name=html.escape(labels.label("outcome", outcome), quote=False), marker={"color": theme.OUTCOME_COLORS.get(outcome, theme.GREY), "symbol": "square", "size": 11},
-                hoverinfo="skip",
-            )
-        )
-    for level in court_levels(rulings):
-        figure.add_trace(
-            go.Scatter(
-                x=[None], y=[None], mode="markers", meta="key",
-                name=html.escape(labels.label("court_level", level), quote=False), marker={"color": theme.INK, "symbol": LEVEL_SYMBOLS.get(level, "square"), "size": 11},
-                hoverinfo="skip",
-            )
-        )
+def _legend_key(rulings: pd.DataFrame, lang: str = "en") -> list[tuple[str, dict]]:
+    """The legend key's entries in order, (plain-text name, marker): outcomes (colour), court levels (shape), then the marks' meanings."""
+    _ = i18n.gettext_for(lang)
+    key = [
+        (labels.label("outcome", outcome, lang), {"color": theme.OUTCOME_COLORS.get(outcome, theme.GREY), "symbol": "square", "size": 11})
+        for outcome in _present(OUTCOMES, rulings.loc[~is_argument(rulings), "outcome"])
+    ]
+    key += [(labels.label("court_level", level, lang), {"color": theme.INK, "symbol": LEVEL_SYMBOLS.get(level, "square"), "size": 11}) for level in court_levels(rulings)]
     if (rulings["confidence"].astype(str) == "low").any():
-        figure.add_trace(
-            go.Scatter(
-                x=[None], y=[None], mode="markers", meta="key", name="Low confidence (hollow)",
-                marker={"color": theme.INK, "symbol": "circle-open", "size": 11}, hoverinfo="skip",
-            )
-        )
+        # TRANSLATORS: legend entry: a hollow mark is a low-confidence ruling; keep it short (a phone's legend column).
+        key.append((_("Low confidence (hollow)"), {"color": theme.INK, "symbol": "circle-open", "size": 11}))
     if is_argument(rulings).any():
-        figure.add_trace(
-            go.Scatter(
-                x=[None], y=[None], mode="markers", meta="key", name=ARGUMENT_KEY,
-                marker={"color": theme.GREY, "symbol": "line-ns-open", "size": 13, "line": {"color": theme.GREY, "width": 2.5}}, hoverinfo="skip",
-            )
-        )
+        key.append((_(ARGUMENT_KEY), {"color": theme.GREY, "symbol": "line-ns-open", "size": 13, "line": {"color": theme.GREY, "width": 2.5}}))
+    return key
 
 
-def rulings_table(rulings: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
-    """The rulings drawn, one row each in the same order, with reader-facing words and the cited source."""
-    cited = transforms.with_sources(rulings, sources)
-    return pd.DataFrame(
-        {
-            "Date": [transforms.date_label(day, precision) for day, precision in zip(cited["date"], cited["date_precision"])],
-            "Case": [case_label(group, aea, about) for group, aea, about in zip(cited["case_group"], cited["aea_case"], _about(cited))],
-            "Proceeding": [PROCEEDINGS.get(_text(code), _text(code)) for code in _proceedings(cited)],
-            "Case name in this ruling": cited["case_name"].map(_text).tolist(),
-            "Alien Enemies Act case": cited["aea_case"].astype(bool).tolist(),
-            "Court level": [labels.label("court_level", level) for level in cited["court_level"]],
-            "Court": cited["court"].map(_text).tolist(),
-            "Judge": cited["judge"].map(_text).tolist(),
-            "Docket": [_text(docket) or NOT_RECORDED for docket in cited["docket"]],
-            "What was decided": cited["decision"].map(_text).tolist(),
-            "Outcome": [labels.label("outcome", outcome) for outcome in cited["outcome"]],
-            "Favoured": cited["favoured"].map(_text).tolist(),
-            "Confidence": [labels.label("confidence", level) for level in cited["confidence"]],
-            "Source": cited["publisher"].map(_text).tolist(),
-            "Source link": cited["source_url"].map(_text).tolist(),
-            "Court document": [court_document(ruling) or "" for _, ruling in cited.iterrows()],
-            "Ruling id": cited["ruling_id"].tolist(),
-        }
+def _legend_name(text: str) -> str:
+    """A legend entry as plotly shows it: escaped, and on two lines when it is longer than a phone's legend column holds."""
+    if len(text) <= LEGEND_CHARS:
+        return html.escape(text, quote=False)
+    words = text.split()
+    # Split after a comma when there is one ('Audiencia, / no es un fallo'), else where the two lines are most even.
+    cut = min(
+        range(1, len(words)),
+        key=lambda at: (not words[at - 1].endswith((",", ";", ":")), abs(len(" ".join(words[:at])) - len(" ".join(words[at:])))),
+        default=len(words),
     )
+    return "<br>".join(html.escape(" ".join(part), quote=False) for part in (words[:cut], words[cut:]) if part)
 
 
-def ruling_choices(rulings: pd.DataFrame) -> dict[str, str]:
-    """ruling_id -> '12 February 2026 · Case (Court level)', newest first, for a picker."""
-    newest = rulings.sort_values(["date", "ruling_id"], ascending=[False, True], kind="stable")
+def _legend_px(names: list[str]) -> int:
+    """The legend's height: a two-column grid (entrywidth 0.5), each row as tall as its tallest entry."""
+    rows = [names[index:index + 2] for index in range(0, len(names), 2)]
+    return sum(LEGEND_ROW_PX + LEGEND_LINE_PX * max(name.count("<br>") for name in row) for row in rows) + 16
+
+
+def _add_legend_key(figure: go.Figure, key: list[tuple[str, dict]]) -> None:
+    """Legend entries for the outcomes (colour) and court levels (shape) present: a key, not a toggle."""
+    for name, marker in key:
+        figure.add_trace(go.Scatter(x=[None], y=[None], mode="markers", meta="key", name=_legend_name(name), marker=marker, hoverinfo="skip"))
+
+
+# The table's columns (English names; table_headers gives them in a language).
+TABLE_COLUMNS = (
+    "Date", "Case", "Proceeding", "Case name in this ruling", "Alien Enemies Act case", "Court level", "Court", "Judge", "Docket",
+    "What was decided", "Outcome", "Favoured", "Confidence", "Source", "Source link", "Court document", "Ruling id",
+)  # fmt: skip
+
+
+def table_headers(lang: str = "en") -> dict[str, str]:
+    """The rulings table's column headers in a language, keyed by their English names."""
+    _ = i18n.gettext_for(lang)
     return {
-        ruling["ruling_id"]: f"{transforms.date_label(ruling['date'], ruling['date_precision'])} · {_text(ruling['case_name'])} ({labels.label('court_level', ruling['court_level'])})"
-        for _, ruling in newest.iterrows()
+        "Date": _("Date"),
+        "Case": _("Case"),
+        "Proceeding": _("Proceeding"),
+        "Case name in this ruling": _("Case name in this ruling"),
+        "Alien Enemies Act case": _("Alien Enemies Act case"),
+        "Court level": _("Court level"),
+        "Court": _("Court"),
+        "Judge": _("Judge"),
+        "Docket": _("Docket"),
+        "What was decided": _("What was decided"),
+        "Outcome": _("Outcome"),
+        "Favoured": _("Favoured"),
+        "Confidence": _("Confidence"),
+        "Source": _("Source"),
+        "Source link": _("Source link"),
+        "Court document": _("Court document"),
+        "Ruling id": _("Ruling id"),
     }
 
 
-def ruling_picker_choices(rulings: pd.DataFrame) -> dict[str, str]:
+def rulings_table(rulings: pd.DataFrame, sources: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The rulings drawn, one row each in the same order, with reader-facing words and the cited source (headers in lang)."""
+    cited = transforms.with_sources(rulings, sources)
+    missing = not_recorded(lang)
+    frame = pd.DataFrame(
+        {
+            "Date": [_date(day, precision, lang) for day, precision in zip(cited["date"], cited["date_precision"])],
+            "Case": [case_label(group, aea, about, lang=lang) for group, aea, about in zip(cited["case_group"], cited["aea_case"], _about(cited))],
+            "Proceeding": [proceeding_label(code, lang) for code in _proceedings(cited)],
+            "Case name in this ruling": cited["case_name"].map(_text).tolist(),
+            "Alien Enemies Act case": cited["aea_case"].astype(bool).tolist(),
+            "Court level": [labels.label("court_level", level, lang) for level in cited["court_level"]],
+            "Court": cited["court"].map(_text).tolist(),
+            "Judge": cited["judge"].map(_text).tolist(),
+            "Docket": [_text(docket) or missing for docket in cited["docket"]],
+            "What was decided": cited["decision"].map(_text).tolist(),
+            "Outcome": [labels.label("outcome", outcome, lang) for outcome in cited["outcome"]],
+            "Favoured": cited["favoured"].map(_text).tolist(),
+            "Confidence": [labels.label("confidence", level, lang) for level in cited["confidence"]],
+            "Source": cited["publisher"].map(_text).tolist(),
+            "Source link": cited["source_url"].map(_text).tolist(),
+            "Court document": [court_document(ruling) or "" for _row, ruling in cited.iterrows()],
+            "Ruling id": cited["ruling_id"].tolist(),
+        },
+        columns=list(TABLE_COLUMNS),
+    )
+    return frame.rename(columns=table_headers(lang))
+
+
+def ruling_choices(rulings: pd.DataFrame, lang: str = "en") -> dict[str, str]:
+    """ruling_id -> '12 February 2026 · Case (Court level)', newest first, for a picker."""
+    newest = rulings.sort_values(["date", "ruling_id"], ascending=[False, True], kind="stable")
+    return {
+        ruling["ruling_id"]: (
+            f"{_date(ruling['date'], ruling['date_precision'], lang)} · {_text(ruling['case_name'])} "
+            f"({labels.label('court_level', ruling['court_level'], lang)})"
+        )
+        for _row, ruling in newest.iterrows()
+    }
+
+
+def ruling_picker_choices(rulings: pd.DataFrame, lang: str = "en") -> dict[str, str]:
     """ruling_id -> 'date · case name · court · judge · docket', newest first: the picker searches these words."""
+    _ = i18n.gettext_for(lang)
     newest = rulings.sort_values(["date", "ruling_id"], ascending=[False, True], kind="stable")
     choices = {}
-    for _, ruling in newest.iterrows():
-        parts = [transforms.date_label(ruling["date"], ruling["date_precision"]), _text(ruling["case_name"])]
+    for _row, ruling in newest.iterrows():
+        parts = [_date(ruling["date"], ruling["date_precision"], lang), _text(ruling["case_name"])]
         if _text(ruling.get("proceeding")) == "oral_argument":
-            parts.append("oral argument, not a ruling")
-        parts += [_text(ruling["court"]), _text(ruling["judge"]), _text(ruling["docket"]) or f"docket {NOT_RECORDED}"]
+            # TRANSLATORS: in the ruling picker, beside an oral argument (readers may search these words).
+            parts.append(_("oral argument, not a ruling"))
+        # TRANSLATORS: in the ruling picker, for a ruling whose docket number the sources do not give.
+        parts += [_text(ruling["court"]), _text(ruling["judge"]), _text(ruling["docket"]) or _("docket not recorded")]
         choices[ruling["ruling_id"]] = " · ".join(part for part in parts if part)
     return choices
 
@@ -481,23 +628,24 @@ def is_low_confidence(ruling: pd.Series) -> bool:
     return str(ruling["confidence"]) == "low"
 
 
-def ruling_details(ruling: pd.Series) -> list[tuple[str, str]]:
+def ruling_details(ruling: pd.Series, lang: str = "en") -> list[tuple[str, str]]:
     """(label, plain text) pairs describing one ruling, in reading order; escape the text before rendering."""
+    _ = i18n.gettext_for(lang)
     details = [
-        ("Date", transforms.date_label(ruling["date"], ruling["date_precision"])),
-        ("Case", case_label(ruling["case_group"], ruling["aea_case"], ruling.get("about_tda", True))),
-        ("Proceeding", PROCEEDINGS.get(_text(ruling.get("proceeding")) or "decision", _text(ruling.get("proceeding")))),
-        ("Case name in this ruling", _text(ruling["case_name"])),
-        ("Court", f"{_text(ruling['court'])} ({labels.label('court_level', ruling['court_level'])})"),
-        ("Judge", _text(ruling["judge"])),
-        ("Docket", _text(ruling["docket"]) or NOT_RECORDED),
-        ("What was decided", _text(ruling["decision"])),
-        ("Outcome", labels.label("outcome", ruling["outcome"])),
-        ("Whom it favoured", _text(ruling["favoured"])),
-        ("Confidence", labels.label("confidence", ruling["confidence"])),
+        (_("Date"), _date(ruling["date"], ruling["date_precision"], lang)),
+        (_("Case"), case_label(ruling["case_group"], ruling["aea_case"], ruling.get("about_tda", True), lang=lang)),
+        (_("Proceeding"), proceeding_label(_text(ruling.get("proceeding")) or "decision", lang)),
+        (_("Case name in this ruling"), _text(ruling["case_name"])),
+        (_("Court"), f"{_text(ruling['court'])} ({labels.label('court_level', ruling['court_level'], lang)})"),
+        (_("Judge"), _text(ruling["judge"])),
+        (_("Docket"), _text(ruling["docket"]) or not_recorded(lang)),
+        (_("What was decided"), _text(ruling["decision"])),
+        (_("Outcome"), labels.label("outcome", ruling["outcome"], lang)),
+        (_("Whom it favoured"), _text(ruling["favoured"])),
+        (_("Confidence"), labels.label("confidence", ruling["confidence"], lang)),
     ]
     if _text(ruling["notes"]):
-        details.append(("Notes", _text(ruling["notes"])))
+        details.append((_("Notes"), _text(ruling["notes"])))
     return details
 
 
@@ -506,22 +654,24 @@ def related_event_ids(value: object) -> list[str]:
     return list(dict.fromkeys(part.strip() for part in _text(value).split(";") if part.strip()))
 
 
-def rulings_about_event(rulings: pd.DataFrame, event_id: str) -> dict[str, str]:
+def rulings_about_event(rulings: pd.DataFrame, event_id: str, lang: str = "en") -> dict[str, str]:
     """ruling_id -> picker label for the rulings that list event_id among their related events, newest first."""
     concerned = rulings[rulings["related_event_ids"].map(lambda cell: event_id in related_event_ids(cell))]
-    return ruling_choices(concerned)
+    return ruling_choices(concerned, lang=lang)
 
 
-def related_events(ruling: pd.Series, events: pd.DataFrame) -> pd.DataFrame:
-    """The events a ruling concerns, in the order listed, with date and status labels (unknown ids skipped)."""
+def related_events(ruling: pd.Series, events: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The events a ruling concerns, in the order listed, with date and status labels (unknown ids skipped).
+
+    The status is the allegation wording of the event ('Alleged' / 'Presunto'); titles come from the data (load_events(lang))."""
     wanted = related_event_ids(ruling["related_event_ids"])
     found = events.set_index("event_id").reindex(wanted).dropna(subset=["title"]).reset_index()
     return pd.DataFrame(
         {
             "event_id": found["event_id"].tolist(),
             "title": found["title"].map(_text).tolist(),
-            "date": [transforms.date_label(day, precision) for day, precision in zip(found["date"], found["date_precision"])],
-            "status": [labels.label("event_status", status) for status in found["status"]],
+            "date": [_date(day, precision, lang) for day, precision in zip(found["date"], found["date_precision"])],
+            "status": [labels.label("event_status", status, lang) for status in found["status"]],
         },
         columns=["event_id", "title", "date", "status"],
     )
