@@ -5,6 +5,7 @@
                                           #   new messages come in untranslated, removed ones go, translations stay
     python -m tools.i18n part AREA FILE…  # the same for a few files only, into AREA.po (parallel work; `update` folds it in)
     python -m tools.i18n fill AREA JSON   # set translations in AREA.po from a JSON object {msgid: msgstr or [3 plural forms]}
+                                          #   (a message with a context: "context\u0004msgid", gettext's own separator)
     python -m tools.i18n check            # what is missing, untranslated or mismatched (exit 1 when anything is)
 
 Translate by editing the .po file (any PO editor works); fill all three Spanish plural forms
@@ -89,8 +90,9 @@ def fill(area: str, source: str) -> None:
         catalog = read_po(handle, locale=LANG, domain=DOMAIN)
     wanted = json.loads(Path(source).read_text(encoding="utf-8"))
     unknown = []
-    for msgid, string in wanted.items():
-        message = catalog.get(msgid)
+    for key, string in wanted.items():
+        context, _, msgid = key.rpartition("\u0004")
+        message = catalog.get(msgid, context=context or None)
         if message is None:
             unknown.append(msgid)
             continue
@@ -98,7 +100,7 @@ def fill(area: str, source: str) -> None:
         if "fuzzy" in message.flags:
             message.flags.discard("fuzzy")
     _write(path, catalog)
-    for msgid in unknown:
+    for msgid in unknown:  # noqa: B007
         print(f"not in {path.name}: {msgid!r}")
     print(f"filled {len(wanted) - len(unknown)} messages in {path}")
 

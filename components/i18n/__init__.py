@@ -58,7 +58,8 @@ def read_catalogue(lang: str):
             merged = catalog
             continue
         for message in catalog:
-            if message.id and message.id not in merged:
+            # Babel's `in` ignores the context: look the message up with its context.
+            if message.id and merged.get(message.id, context=message.context) is None:
                 merged[message.id] = message
     return merged
 
