@@ -2,38 +2,50 @@
 
 import streamlit as st
 
-from components import datadocs, datasets, downloads, widgets
+from components import datadocs, datasets, downloads, i18n, widgets
 from components.validation import data_dir
 from components.schemas import TABLES
 
-st.title("Sources & method")
+lang = widgets.current_lang()
+_ = i18n.gettext_for(lang)
 
-st.header("Editorial rules")
-st.markdown(datasets.load_data_notes("Editorial rules"))
 
-st.header("Method and caveats")
-st.markdown(datasets.load_data_notes("Method and caveats"))
+def data_notes(heading: str) -> str:
+    """A hand-written section of data/README.md; in another language, its translation (datadocs.translated_notes)."""
+    if lang != i18n.DEFAULT_LANG:
+        translated = datadocs.translated_notes(lang).get(heading)
+        if translated:
+            return translated
+    return datasets.load_data_notes(heading)
 
-st.header("Licences")
-st.markdown(downloads.LICENCES_MARKDOWN)
+
+st.title(_("Sources & method"))
+
+st.header(_("Editorial rules"))
+st.markdown(data_notes("Editorial rules"))
+
+st.header(_("Method and caveats"))
+st.markdown(data_notes("Method and caveats"))
+
+st.header(_("Licences"))
+st.markdown(_(downloads.LICENCES_MARKDOWN))
 st.download_button(
-    "Download the whole data package", downloads.data_package_zip(data_dir()), file_name=downloads.PACKAGE_FILENAME,
+    _("Download the whole data package"), downloads.data_package_zip(data_dir()), file_name=downloads.PACKAGE_FILENAME,
     mime="application/zip", key="sources_package_zip", icon=":material/folder_zip:",
 )
-st.caption(downloads.PACKAGE_CAPTION)
+st.caption(_(downloads.PACKAGE_CAPTION))
 
-st.header("Every source")
-sources = datasets.load_sources()
+st.header(_("Every source"))
+sources = datasets.load_sources(lang)
 widgets.sources_table(sources)
-widgets.download_csv(downloads.sources_list(sources), "tren-de-aragua-sources.csv", key="sources_download")
+widgets.download_csv(downloads.sources_list(sources, lang), "tren-de-aragua-sources.csv", key="sources_download")
 
-st.header("Corrections and changes")
-widgets.change_log(datasets.load_changes())
+st.header(_("Corrections and changes"))
+widgets.change_log(datasets.load_changes(lang))
 
-st.header("Data dictionary")
-st.caption("Generated from the schemas the data is validated against (components/schemas.py).")
+st.header(_("Data dictionary"))
+st.caption(_("Generated from the schemas the data is validated against (components/schemas.py)."))
 for table in TABLES.values():
-    with st.expander(f"{table.filename}: one row is {table.row_is}"):
+    with st.expander(datadocs.dictionary_heading(table, lang)):
         # A markdown table, not a data grid: eight grids made this page load the grid's code and its data twice.
-        rows = datadocs.dictionary(table).itertuples()
-        st.markdown("\n".join(["| column | type | description | rules |", "|---|---|---|---|"] + [f"| `{row.column}` | {row.type} | {datadocs._cell(row.description)} | {datadocs._cell(row.rules)} |" for row in rows]))
+        st.markdown(datadocs.dictionary_markdown(table, lang))

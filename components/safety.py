@@ -6,6 +6,8 @@ import re
 
 import pandas as pd
 
+from components import i18n
+
 # Characters that start markdown syntax or HTML in st.markdown.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets.
@@ -19,11 +21,39 @@ def escape_markdown(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
 
 
-def quote_markdown(quote: object) -> str:
-    """The source's exact words as an escaped markdown block quote, line breaks kept."""
-    text = "" if quote is None or (isinstance(quote, float) and pd.isna(quote)) else str(quote)
+def _text(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def language_name(code: str, lang: str) -> str:
+    """A language's name in the reader's language ('Spanish', 'inglés'), from CLDR; the code when unknown."""
+    from babel import Locale
+
+    return Locale.parse(i18n.babel_locale(lang)).languages.get(code, code)
+
+
+def quote_markdown(quote: object, translation: object = None, quote_language: object = None, lang: str = "en") -> str:
+    """The source's exact words as an escaped markdown block quote, line breaks kept; never translated in place.
+
+    A translation (the tracker's, into the reader's language) follows the quote, labelled as ours and
+    escaped. Without one, a quote whose language (ISO 639-1 code) differs from the reader's says so.
+    """
+    text = _text(quote)
     lines = text.splitlines() or [""]
-    return "\n".join(f"> {escape_markdown(line)}" if line.strip() else ">" for line in lines)
+    block = "\n".join(f"> {escape_markdown(line)}" if line.strip() else ">" for line in lines)
+    _ = i18n.gettext_for(lang)
+    translated = _text(translation).strip()
+    if translated:
+        # TRANSLATORS: before the tracker's own translation of a quote, shown under the verbatim quote.
+        label = _("Translation by the tracker:")
+        return block + "\n\n" + f"**{label}** {escape_markdown(translated)}"
+    language = _text(quote_language).strip()
+    if text.strip() and language and language != i18n.normalize(lang):
+        note = _("Quote in {language}; not translated yet").format(language=language_name(language, lang))
+        return block + "\n\n" + f":small[{escape_markdown(note)}]"
+    return block
 
 
 def neutralise_formula(value: object) -> object:

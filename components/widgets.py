@@ -1,7 +1,13 @@
-"""Small streamlit pieces shared by pages: filters kept in the URL, source notes, downloads, notices."""
+"""Small streamlit pieces shared by pages: filters kept in the URL, source notes, downloads, notices.
+
+Every piece reads the reader's language with current_lang() and writes its own words in it; the
+labels and texts a page passes in (widget labels, headings, data text) come already in that language.
+"""
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable, Sequence
 from datetime import date
 from urllib.parse import urlsplit
@@ -11,6 +17,7 @@ import streamlit as st
 
 from components import charts, claimreview, claims, i18n, labels, maps, timeline, transforms
 from components.datasets import current_errors, load_state
+from components.i18n import N_, formats
 from components.safety import csv_download, escape_markdown, quote_markdown
 
 # A link's query string is untrusted: values longer than this, or more of them, are not looked at.
@@ -53,14 +60,30 @@ def language_switch() -> str:
     return lang
 
 
+@functools.cache
+def _takes_lang(func: Callable) -> bool:
+    try:
+        return "lang" in inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _in_lang(func: Callable, *args, lang: str, **kwargs):
+    """func(*args, lang=lang): a text builder in the reader's language (one not converted yet is called without it)."""
+    if _takes_lang(func):
+        kwargs["lang"] = lang
+    return func(*args, **kwargs)
+
+
 def data_notice() -> None:
     """One short, neutral notice when readers see older data; the problems themselves are for editors (make validate)."""
     if not current_errors():
         return
+    _ = i18n.gettext_for(current_lang())
     if load_state().has_data:
-        st.info("The data is being updated. You are seeing the latest checked version.", icon=":material/history:")
+        st.info(_("The data is being updated. You are seeing the latest checked version."), icon=":material/history:")
     else:
-        st.warning("The data is being updated and cannot be shown right now. Please try again later.", icon=":material/hourglass_empty:")
+        st.warning(_("The data is being updated and cannot be shown right now. Please try again later."), icon=":material/hourglass_empty:")
 
 
 def _shorten(value: str) -> str:
@@ -68,8 +91,11 @@ def _shorten(value: str) -> str:
 
 
 def _url_notice(key: str, rejected: Sequence[str]) -> None:
+    _ = i18n.gettext_for(current_lang())
     shown = ", ".join(_shorten(value) for value in list(rejected)[:3]) + (" …" if len(rejected) > 3 else "")
-    st.info(escape_markdown(f"The link asked for {key}={shown}, which this page does not have: showing the default instead."), icon=":material/link_off:")
+    # TRANSLATORS: {key}={values} is the part of the link the page ignored (e.g. map_type=xyz); keep it as it is.
+    text = _("The link asked for {key}={values}, which this page does not have: showing the default instead.").format(key=key, values=shown)
+    st.info(escape_markdown(text), icon=":material/link_off:")
 
 
 def _query_values(key: str) -> list[str]:
@@ -85,8 +111,17 @@ def _write_param(key: str, values: Sequence[str]) -> None:
         del st.query_params[key]
 
 
-def multiselect_filter(label: str, options: Sequence[str], key: str, format_func: Callable[[str], str] = str, placeholder: str = "All") -> list[str]:
-    """A multiselect whose choice lives in the URL (?key=a&key=b); unknown values in a link fall back with a notice."""
+def multiselect_filter(
+    label: str, options: Sequence[str], key: str, format_func: Callable[[str], str] = str, placeholder: str | None = None
+) -> list[str]:
+    """A multiselect whose choice lives in the URL (?key=a&key=b); unknown values in a link fall back with a notice.
+
+    Options are stable codes (format_func gives their words); the placeholder is 'All' in the reader's language.
+    """
+    if placeholder is None:
+        _ = i18n.gettext_for(current_lang())
+        # TRANSLATORS: the empty state of a filter: nothing chosen means every value is shown.
+        placeholder = _("All")
     options = list(options)
     if key not in st.session_state:
         wanted = _query_values(key)
@@ -125,26 +160,51 @@ def date_range_filter(label: str, first: date, last: date, key: str) -> tuple[da
     return start, end
 
 
-def _source_links(source: pd.Series) -> str:
+def _source_links(source: pd.Series, lang: str = "en") -> str:
     """' (original; copy read)' links for a citation: the original first, the copy read as a secondary link."""
+    pgettext = i18n.pgettext_for(lang)
     links = []
     if isinstance(source.get("url"), str):
-        links.append(f"[original]({_safe_url(source['url'])})" if isinstance(source.get("via_url"), str) else f"[link]({_safe_url(source['url'])})")
+        word = pgettext("citation link", "original") if isinstance(source.get("via_url"), str) else pgettext("citation link", "link")
+        links.append(f"[{word}]({_safe_url(source['url'])})")
     if isinstance(source.get("via_url"), str):
-        links.append(f"[copy read]({_safe_url(source['via_url'])})")
+        copy_read = pgettext("citation link", "copy read")
+        links.append(f"[{copy_read}]({_safe_url(source['via_url'])})")
     return f" ({'; '.join(links)})" if links else ""
 
 
+# The words before a list of citations; source_note's prefix names one of them (English, translated there).
+SOURCE_PREFIXES = ("Source", "Event source", "Presence source", "Claim reported in")
+
+
+def _source_line(prefix: str, citations: str, count: int, lang: str) -> str:
+    """'Source: …' / 'Sources: …' (or another of SOURCE_PREFIXES) in the reader's language."""
+    ngettext = i18n.ngettext_for(lang)
+    if prefix == "Event source":
+        return ngettext("Event source: {citations}", "Event sources: {citations}", count).format(citations=citations)
+    if prefix == "Presence source":
+        return ngettext("Presence source: {citations}", "Presence sources: {citations}", count).format(citations=citations)
+    if prefix == "Claim reported in":
+        # TRANSLATORS: before the citation of the source that reported an official's claim.
+        return ngettext("Claim reported in: {citations}", "Claim reported in: {citations}", count).format(citations=citations)
+    if prefix == "Source":
+        return ngettext("Source: {citations}", "Sources: {citations}", count).format(citations=citations)
+    return f"{escape_markdown(prefix)}: {citations}"  # a caller's own words, already in the reader's language
+
+
 def source_note(source_ids: Sequence[str], sources: pd.DataFrame, prefix: str = "Source") -> None:
-    """'Source: Publisher, “Title”, date, read via … (original; copy read)' under a chart or table, escaped."""
+    """'Source: Publisher, “Title”, date, read via … (original; copy read)' under a chart or table, escaped.
+
+    prefix is one of SOURCE_PREFIXES, in English: it is translated (and made plural) here.
+    """
+    lang = current_lang()
     cited = sources.set_index("source_id").reindex(list(dict.fromkeys(source_ids))).dropna(how="all")
     lines = []
-    for _, source in cited.iterrows():
-        lines.append(escape_markdown(transforms.citation(source)) + _source_links(source))
+    for _row_id, source in cited.iterrows():
+        lines.append(escape_markdown(transforms.citation(source, lang=lang)) + _source_links(source, lang))
     if lines:
-        label = prefix if len(lines) == 1 else f"{prefix}s"
         # Small text rather than st.caption: a caption dims its links below 4.5:1 contrast.
-        st.markdown(f":small[{label}: " + "; ".join(lines) + "]")
+        st.markdown(":small[" + _source_line(prefix, "; ".join(lines), len(lines), lang) + "]")
 
 
 def _safe_url(url: str) -> str:
@@ -152,64 +212,106 @@ def _safe_url(url: str) -> str:
     return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
 
 
-def download_csv(frame: pd.DataFrame, filename: str, key: str, label: str = "Download CSV") -> None:
-    """A CSV download of exactly frame, safe to open in a spreadsheet (pass a components.downloads frame: numbers, ISO dates, source, licence)."""
+def download_csv(frame: pd.DataFrame, filename: str, key: str, label: str | None = None) -> None:
+    """A CSV download of exactly frame, safe to open in a spreadsheet (pass a components.downloads frame: numbers, ISO dates, source, licence).
+
+    label defaults to 'Download CSV' in the reader's language.
+    """
+    if label is None:
+        _ = i18n.gettext_for(current_lang())
+        label = _("Download CSV")
     st.download_button(label, csv_download(frame), file_name=filename, mime="text/csv", key=key, icon=":material/download:")
 
 
+# Page links: path and title (English; translated where shown, see page_title).
 PAGES = {
-    "overview": ("app_pages/overview.py", "Overview"),
-    "map": ("app_pages/map.py", "Map of events"),
-    "figures": ("app_pages/figures.py", "Figures and estimates"),
-    "rulings": ("app_pages/rulings.py", "Court rulings"),
-    "claims": ("app_pages/claims.py", "Claims and evidence"),
-    "sources": ("app_pages/sources.py", "Sources & method"),
+    "overview": ("app_pages/overview.py", N_("Overview")),
+    "map": ("app_pages/map.py", N_("Map of events")),
+    "figures": ("app_pages/figures.py", N_("Figures and estimates")),
+    "rulings": ("app_pages/rulings.py", N_("Court rulings")),
+    "claims": ("app_pages/claims.py", N_("Claims and evidence")),
+    "sources": ("app_pages/sources.py", N_("Sources & method")),
 }
+
+
+def page_title(name: str, lang: str = "en") -> str:
+    """A page's link title in a language."""
+    return i18n.gettext_for(lang)(PAGES[name][1])
 
 
 def last_updated(changes: pd.DataFrame, events: pd.DataFrame, rulings: pd.DataFrame) -> None:
     """'Data last updated …' (the last change in the log), beside the dates of the newest event and ruling."""
-    line = transforms.freshness_line(changes, events, rulings)
+    line = transforms.freshness_line(changes, events, rulings, lang=current_lang())
     if line:
         st.caption(escape_markdown(line))
 
 
 def headline_cards(cards: Sequence, sources: pd.DataFrame, columns: int = 3) -> None:
     """Cards in a grid (they stack on a phone): heading, value, detail, source, link to the full picture."""
+    lang = current_lang()
     grid = st.columns(columns)
     for position, card in enumerate(cards):
         with grid[position % columns].container(border=True):
             st.markdown(f"**{escape_markdown(card.heading)}**")
             st.markdown(f"## {escape_markdown(card.value)}")
             st.caption(escape_markdown(card.detail))
-            st.caption(escape_markdown(card.confidence_note or labels.label("confidence", card.confidence)))
+            st.caption(escape_markdown(card.confidence_note or labels.label("confidence", card.confidence, lang)))
             if len(card.source_ids) == 1:
                 source_note(card.source_ids, sources)
-            path, title = PAGES[card.page]
-            st.page_link(path, label=title, icon=":material/arrow_forward:")
+            st.page_link(PAGES[card.page][0], label=page_title(card.page, lang), icon=":material/arrow_forward:")
+
+
+def _change_words(change: object, lang: str) -> str:
+    """A change log's kind of change in words (English keeps the code, which is the word)."""
+    pgettext = i18n.pgettext_for(lang)
+    words = {
+        "added": pgettext("change log", "added"),
+        "corrected": pgettext("change log", "corrected"),
+        "removed": pgettext("change log", "removed"),
+    }
+    return words.get(str(change), str(change))
 
 
 def change_log(changes: pd.DataFrame) -> None:
     """The change log as a table (date, file, record, change, what changed)."""
+    lang = current_lang()
     shown = changes.assign(date=changes["date"].dt.strftime("%Y-%m-%d"), record_id=changes["record_id"].fillna(""))[["date", "file", "record_id", "change", "description"]]
-    st.dataframe(shown, hide_index=True, column_config={"record_id": "record", "description": st.column_config.TextColumn("what changed", width="large")})
+    if i18n.normalize(lang) == i18n.DEFAULT_LANG:
+        st.dataframe(shown, hide_index=True, column_config={"record_id": "record", "description": st.column_config.TextColumn("what changed", width="large")})
+        return
+    pgettext = i18n.pgettext_for(lang)
+    headers = {
+        "date": pgettext("change log header", "date"),
+        "file": pgettext("change log header", "file"),
+        "record_id": pgettext("change log header", "record"),
+        "change": pgettext("change log header", "change"),
+        "description": pgettext("change log header", "what changed"),
+    }
+    shown = shown.assign(change=[_change_words(change, lang) for change in shown["change"]]).rename(columns=headers)
+    st.dataframe(shown, hide_index=True, column_config={headers["description"]: st.column_config.TextColumn(headers["description"], width="large")})
 
 
 def page_links(current: str) -> None:
     """Links to the other pages."""
-    for name, (path, title) in PAGES.items():
+    lang = current_lang()
+    for name, (path, _title) in PAGES.items():
         if name != current:
-            st.page_link(path, label=title)
+            st.page_link(path, label=page_title(name, lang))
 
 
 def sources_table(sources: pd.DataFrame) -> None:
     """Every source: publisher, headline (or our description), date, kind, how it was read, the original and the copy read."""
+    lang = current_lang()
+    headers = transforms.source_list_headers(lang)
+    # TRANSLATORS: the text of a link in the sources table (opens the source).
+    pgettext = i18n.pgettext_for(lang)
+    opened = pgettext("link text", "open")
     st.dataframe(
-        transforms.sources_for_readers(sources),
+        transforms.sources_for_readers(sources, lang=lang),
         hide_index=True,
         column_config={
-            "original": st.column_config.LinkColumn("original", display_text="open"),
-            "copy read": st.column_config.LinkColumn("copy read", display_text="open"),
+            headers["original"]: st.column_config.LinkColumn(headers["original"], display_text=opened),
+            headers["copy read"]: st.column_config.LinkColumn(headers["copy read"], display_text=opened),
         },
     )
 
@@ -220,7 +322,7 @@ def single_choice_filter(
     key: str,
     default: str | None = None,
     segmented: bool = False,
-    placeholder: str = "Choose…",
+    placeholder: str | None = None,
     link_default: bool = True,
 ) -> str | None:
     """One choice kept in the URL as ?key=<code>; an unknown code in a link falls back to default with a notice.
@@ -228,7 +330,11 @@ def single_choice_filter(
     default None means nothing is chosen until the reader (or a link) chooses. A choice that the
     filters or the data have since removed falls back to default too. link_default=False leaves a
     fixed default out of the URL (a clean link); keep it when the default depends on the data.
+    The placeholder is 'Choose…' in the reader's language unless given.
     """
+    if placeholder is None:
+        _ = i18n.gettext_for(current_lang())
+        placeholder = _("Choose…")
     codes = list(choices)
     if not codes:
         _write_param(key, [])  # a stale id would come back as a false "unknown link" notice
@@ -250,9 +356,31 @@ def single_choice_filter(
     return chosen
 
 
-def quote_block(quote: str) -> None:
-    """The source's own words, as an escaped block quote."""
-    st.markdown(quote_markdown(quote))
+def quote_block(quote: str, translation: object = None, quote_language: object = None) -> None:
+    """The source's own words, as an escaped block quote, never translated in place.
+
+    translation (a row's quote_translation) is the tracker's translation into the reader's language,
+    shown after the quote and labelled as ours; without one, a quote in another language
+    (quote_language, an ISO 639-1 code) says briefly that it is not translated yet.
+    """
+    st.markdown(quote_markdown(quote, translation=translation, quote_language=quote_language, lang=current_lang()))
+
+
+def _quote_language(row: pd.Series, sources: pd.DataFrame | None) -> object:
+    """The language of a row's quote: its quote_language column, else its source's language."""
+    language = row.get("quote_language")
+    if isinstance(language, str) and language:
+        return language
+    if sources is not None and "language" in sources and isinstance(row.get("source_id"), str):
+        found = sources.loc[sources["source_id"] == row["source_id"], "language"]
+        if len(found) and isinstance(found.iloc[0], str):
+            return found.iloc[0]
+    return None
+
+
+def row_quote_block(row: pd.Series, sources: pd.DataFrame | None = None) -> None:
+    """A row's quote with the tracker's translation beside it (quote_block with the row's quote_translation and language)."""
+    quote_block(row.get("quote"), row.get("quote_translation"), _quote_language(row, sources))
 
 
 def facts_list(facts: Sequence[tuple[str, str]]) -> None:
@@ -263,7 +391,7 @@ def facts_list(facts: Sequence[tuple[str, str]]) -> None:
 def low_confidence_warning(confidence: object) -> None:
     """A visible mark on a row the sources support only weakly."""
     if confidence == "low":
-        st.warning(escape_markdown(labels.label("confidence", "low")), icon=":material/help:")
+        st.warning(escape_markdown(labels.label("confidence", "low", current_lang())), icon=":material/help:")
 
 
 def chart_with_data(
@@ -274,9 +402,12 @@ def chart_with_data(
 
     download is the machine-friendly frame for the CSV (components.downloads); without it the table is offered.
     """
+    lang = current_lang()
+    _ = i18n.gettext_for(lang)
     filename = f"tren-de-aragua-{name}"
-    st.plotly_chart(figure, theme=None, config=charts.chart_config(filename, image_format), key=f"figures_{name}_chart", alt=charts.describe(figure))
-    with st.expander("Data table, notes and download", icon=":material/table:"):
+    config = _in_lang(charts.chart_config, filename, image_format, lang=lang)
+    st.plotly_chart(figure, theme=None, config=config, key=f"figures_{name}_chart", alt=_in_lang(charts.describe, figure, lang=lang))
+    with st.expander(_("Data table, notes and download"), icon=":material/table:"):
         st.dataframe(table, hide_index=True)
         download_csv(table if download is None else download, f"{filename}.csv", key=f"figures_{name}_csv")
         for note in notes:
@@ -286,11 +417,12 @@ def chart_with_data(
 
 def related_events(related: pd.DataFrame) -> None:
     """Events linked to a ruling, each with its status (allegation wording) and a link to it on the map."""
+    _ = i18n.gettext_for(current_lang())
     for event in related.itertuples():
         st.markdown(f"{escape_markdown(event.title)}  \n{escape_markdown(event.date)} · **{escape_markdown(event.status)}**")
         link = timeline.map_link_params(event.event_id)
         if link is not None:
-            st.page_link(PAGES["map"][0], label="Show this event on the map", query_params=link, icon=":material/location_on:")
+            st.page_link(PAGES["map"][0], label=_("Show this event on the map"), query_params=link, icon=":material/location_on:")
 
 
 def related_rulings(choices: dict[str, str]) -> None:
@@ -303,23 +435,26 @@ def related_rulings(choices: dict[str, str]) -> None:
 
 def event_details(event: pd.Series, sources: pd.DataFrame, rulings: pd.DataFrame) -> None:
     """One event: facts with the status wording, summary, the source's words, citation and the rulings about it."""
+    lang = current_lang()
+    _ = i18n.gettext_for(lang)
     st.subheader(escape_markdown(event["title"]))
     low_confidence_warning(event["confidence"])
-    facts_list(maps.event_facts(event))
+    facts_list(_in_lang(maps.event_facts, event, lang=lang))
     st.markdown(escape_markdown(event["summary"]))
-    st.markdown("**What the source says:**")
-    quote_block(event["quote"])
+    st.markdown("**" + _("What the source says:") + "**")
+    row_quote_block(event, sources)
     source_note([event["source_id"]], sources)
-    concerned = timeline.rulings_about_event(rulings, event.name)
+    concerned = _in_lang(timeline.rulings_about_event, rulings, event.name, lang=lang)
     if concerned:
-        st.markdown("**Court rulings about this event**")
+        st.markdown("**" + _("Court rulings about this event") + "**")
         related_rulings(concerned)
 
 
-def stance_badge(stance: object) -> str:
+def stance_badge(stance: object, lang: str | None = None) -> str:
     """A stance as a badge: colour, icon and words (markdown; never colour alone)."""
     code = str(stance)
-    return f":{claims.STANCE_BADGES.get(code, 'gray')}-badge[{claims.STANCE_ICONS.get(code, ':material/help:')} {escape_markdown(labels.label('stance', code))}]"
+    words = labels.label("stance", code, current_lang() if lang is None else lang)
+    return f":{claims.STANCE_BADGES.get(code, 'gray')}-badge[{claims.STANCE_ICONS.get(code, ':material/help:')} {escape_markdown(words)}]"
 
 
 def site_url() -> str:
@@ -335,29 +470,35 @@ def site_url() -> str:
 
 def assessment_block(assessment: pd.Series, sources: pd.DataFrame, rulings: pd.DataFrame) -> None:
     """One piece of evidence on a claim: stance badge, kind, assessor and date, summary, the source's words and citation."""
+    lang = current_lang()
+    _ = i18n.gettext_for(lang)
     with st.container(border=True, key=f"claims_assessment_{assessment['assessment_id']}"):
-        st.markdown(stance_badge(assessment["stance"]))
+        st.markdown(stance_badge(assessment["stance"], lang))
         low_confidence_warning(assessment["confidence"])
-        facts_list(claims.assessment_facts(assessment))
+        facts_list(_in_lang(claims.assessment_facts, assessment, lang=lang))
         st.markdown(escape_markdown(assessment["summary"]))
-        st.markdown("**What the source says:**")
-        quote_block(assessment["quote"])
+        st.markdown("**" + _("What the source says:") + "**")
+        row_quote_block(assessment, sources)
         if isinstance(assessment.get("notes"), str) and assessment["notes"].strip():
             st.markdown(f":small[{escape_markdown(assessment['notes'])}]")
         source_note([assessment["source_id"]], sources)
         ruling_id = assessment.get("ruling_id")
         if isinstance(ruling_id, str) and ruling_id in set(rulings["ruling_id"]):
-            related_rulings({ruling_id: "The ruling: " + claims.related_rulings(pd.Series({"related_ruling_ids": ruling_id}), rulings)[ruling_id]})
+            case = _in_lang(claims.related_rulings, pd.Series({"related_ruling_ids": ruling_id}), rulings, lang=lang)[ruling_id]
+            # TRANSLATORS: a link to the court ruling that an assessment rests on; {ruling} is its case name and date.
+            related_rulings({ruling_id: _("The ruling: {ruling}").format(ruling=case)})
 
 
 def claim_links(claim: pd.Series, rulings: pd.DataFrame, events: pd.DataFrame, figures: pd.DataFrame) -> None:
     """Links from a claim to the rulings, events and figures it concerns (labels from the data, escaped)."""
-    concerned_rulings = claims.related_rulings(claim, rulings)
-    concerned_events = claims.related_events(claim, events)
-    concerned_figures = claims.related_figures(claim, figures)
+    lang = current_lang()
+    concerned_rulings = _in_lang(claims.related_rulings, claim, rulings, lang=lang)
+    concerned_events = _in_lang(claims.related_events, claim, events, lang=lang)
+    concerned_figures = _in_lang(claims.related_figures, claim, figures, lang=lang)
     if not (concerned_rulings or concerned_events or concerned_figures):
         return
-    st.markdown("**This claim concerns**")
+    _ = i18n.gettext_for(lang)
+    st.markdown("**" + _("This claim concerns") + "**")
     related_rulings(concerned_rulings)
     for event_id, text in concerned_events.items():
         link = timeline.map_link_params(event_id)
@@ -377,30 +518,36 @@ def claim_block(
     review: bytes | None = None,
 ) -> None:
     """One claim: who said it, when, in what role, their words, the tracker's summary, its links, then each assessment."""
+    lang = current_lang()
+    _ = i18n.gettext_for(lang)
+    ngettext = i18n.ngettext_for(lang)
     with st.container(border=True, key=f"claims_claim_{claim['claim_id']}"):
-        st.markdown("### " + escape_markdown(claims.claim_heading(claim["claim"])))
-        facts_list(claims.claim_facts(claim))
+        st.markdown("### " + escape_markdown(_in_lang(claims.claim_heading, claim["claim"], lang=lang)))
+        facts_list(_in_lang(claims.claim_facts, claim, lang=lang))
         low_confidence_warning(claim["confidence"])
-        st.markdown("**In their words:**")
-        quote_block(claim["quote"])
+        st.markdown("**" + _("In their words:") + "**")
+        row_quote_block(claim, sources)
         if isinstance(claim.get("notes"), str) and claim["notes"].strip():
             st.markdown(f":small[{escape_markdown(claim['notes'])}]")
         source_note([claim["source_id"]], sources, prefix="Claim reported in")
         claim_links(claim, rulings, events, figures)
-        st.markdown(f"**What the evidence says** ({len(evidence):,} {'assessment' if len(evidence) == 1 else 'assessments'})")
+        count = ngettext("{n} assessment", "{n} assessments", len(evidence)).format(n=formats.number(len(evidence), lang))
+        # TRANSLATORS: a heading over the evidence on a claim; keep the ** (bold) around the words; {count} is '3 assessments'.
+        st.markdown(_("**What the evidence says** ({count})").format(count=count))
         if evidence.empty:
-            st.caption("No assessment of this claim matches the chosen stances.")
-        for _, assessment in evidence.iterrows():
+            st.caption(_("No assessment of this claim matches the chosen stances."))
+        for _row_id, assessment in evidence.iterrows():
             assessment_block(assessment, sources, rulings)
         if review is not None:
             st.download_button(
-                "Download this claim as ClaimReview (JSON-LD)", review, file_name=claimreview.filename(claim["claim_id"]),
+                _("Download this claim as ClaimReview (JSON-LD)"), review, file_name=claimreview.filename(claim["claim_id"]),
                 mime="application/ld+json", key=f"claims_jsonld_{claim['claim_id']}", icon=":material/download:",
             )
 
 
 def linked_claim(choices: dict[str, str], key: str = "claims_claim") -> str | None:
     """One claim asked for by a link (?claims_claim=<id>), with a way back to all claims; an unknown id falls back with a notice."""
+    _ = i18n.gettext_for(current_lang())
     if key not in st.session_state:
         wanted = next(iter(_query_values(key)), None)
         if wanted is not None and wanted not in choices:
@@ -409,8 +556,8 @@ def linked_claim(choices: dict[str, str], key: str = "claims_claim") -> str | No
     chosen = st.session_state[key] if st.session_state[key] in choices else None
     _write_param(key, [chosen] if chosen else [])
     if chosen:
-        st.info("Showing one claim, from a link.", icon=":material/link:")
-        if st.button("Show every claim", key=f"{key}_clear", icon=":material/list:"):
+        st.info(_("Showing one claim, from a link."), icon=":material/link:")
+        if st.button(_("Show every claim"), key=f"{key}_clear", icon=":material/list:"):
             st.session_state[key] = None
             _write_param(key, [])
             st.rerun()
@@ -418,7 +565,10 @@ def linked_claim(choices: dict[str, str], key: str = "claims_claim") -> str | No
 
 
 def claims_about(choices: dict[str, str], heading: str) -> None:
-    """'Claims about this …': each claim links to its entry on the Claims page (labels from the data, escaped)."""
+    """'Claims about this …': each claim links to its entry on the Claims page (labels from the data, escaped).
+
+    heading comes in the reader's language.
+    """
     if not choices:
         return
     st.markdown(f"**{escape_markdown(heading)}**")
@@ -430,17 +580,26 @@ def claims_about(choices: dict[str, str], heading: str) -> None:
 
 def claims_about_ruling(claim_rows: pd.DataFrame, assessment_rows: pd.DataFrame, ruling_id: str) -> None:
     """Claims the ruling concerns, or that its finding assesses, linked to the Claims page; nothing when there are none."""
-    claims_about(claims.claims_about_ruling(claim_rows, assessment_rows, ruling_id), "Claims about this ruling")
+    lang = current_lang()
+    choices = _in_lang(claims.claims_about_ruling, claim_rows, assessment_rows, ruling_id, lang=lang)
+    _ = i18n.gettext_for(lang)
+    claims_about(choices, _("Claims about this ruling"))
 
 
 def claims_about_figures(claim_rows: pd.DataFrame, figure_ids: Sequence[str]) -> None:
     """Claims that concern any of these figures, linked to the Claims page; nothing when there are none."""
-    claims_about(claims.claims_about_figures(claim_rows, figure_ids), "Claims about these figures")
+    lang = current_lang()
+    choices = _in_lang(claims.claims_about_figures, claim_rows, figure_ids, lang=lang)
+    _ = i18n.gettext_for(lang)
+    claims_about(choices, _("Claims about these figures"))
 
 
 def claims_about_event(claim_rows: pd.DataFrame, event_id: str) -> None:
     """Claims that concern the event, linked to the Claims page; nothing when there are none."""
-    claims_about(claims.claims_about_event(claim_rows, event_id), "Claims about this event")
+    lang = current_lang()
+    choices = _in_lang(claims.claims_about_event, claim_rows, event_id, lang=lang)
+    _ = i18n.gettext_for(lang)
+    claims_about(choices, _("Claims about this event"))
 
 
 # After a tap on the map, bring a container into view if it starts off-screen or low on it (a phone, where
