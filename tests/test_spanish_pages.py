@@ -22,7 +22,7 @@ ENGLISH = {
 }
 QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’|'[^']*'|\[[^\]]*\]\([^)]*\)")
 WORD = re.compile(r"[A-Za-z]+")
-MARKED = "(en inglés)"
+MARKED = "en inglés"  # data text marked as English, "(en inglés)", escaped or not
 
 
 def _texts(at) -> list[str]:
