@@ -1,6 +1,8 @@
 """The overview's headline cards: which figures lead, and how each is summarised (pure pandas).
 
-The choice of what leads is editorial and lives here; every number comes from the data.
+The choice of what leads is editorial and lives here; every number comes from the data. Every
+card is written in the reader's language (lang): pass the tables loaded in that language
+(datasets.load_*(lang)), so the data's own words (units aside, which are codes) are translated as data.
 """
 
 from __future__ import annotations
@@ -9,10 +11,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from components import transforms
+from components import charts, i18n, transforms
+from components.i18n import N_, formats
 from components.schemas import CONFIDENCE_CAP_BY_ACCESS, CONFIDENCE_CAP_BY_KIND
 
 _STATUS_ORDER = {"official": 0, "estimate": 1, "reported": 2}
+
+# 'Confidence varies by figure: 3 high, 15 medium, 6 low', by what the card counts.
+_CONFIDENCE_MIX = {
+    "figure": N_("Confidence varies by figure: {counts}"),
+    "ruling": N_("Confidence varies by ruling: {counts}"),
+}
 
 
 @dataclass(frozen=True)
@@ -28,13 +37,23 @@ class Card:
     confidence_note: str = ""  # for a card that counts many rows: how sure those rows are, in words
 
 
-def confidence_mix(confidences: pd.Series, noun: str) -> str:
-    """'Confidence varies: 3 high, 15 medium, 6 low (rulings)' for a card that counts rows of mixed confidence; '' when they agree."""
+def confidence_mix(confidences: pd.Series, noun: str, lang: str = "en") -> str:
+    """'Confidence varies by ruling: 3 high, 15 medium, 6 low' for a card that counts rows of mixed confidence; '' when they agree."""
+    pgettext = i18n.pgettext_for(lang)
     counts = confidences.astype(str).value_counts()
     if len(counts) <= 1:
         return ""
-    parts = [f"{int(counts[level]):,} {level}" for level in ("high", "medium", "low") if level in counts]
-    return f"Confidence varies by {noun}: " + ", ".join(parts)
+    words = {
+        # TRANSLATORS: how many of a card's rows have each confidence: '3 high' (Spanish: '3 alta', confianza alta).
+        "high": pgettext("confidence count", "{n} high"),
+        "medium": pgettext("confidence count", "{n} medium"),
+        "low": pgettext("confidence count", "{n} low"),
+    }
+    parts = ", ".join(words[level].format(n=formats.number(int(counts[level]), lang)) for level in ("high", "medium", "low") if level in counts)
+    pattern = _CONFIDENCE_MIX.get(noun)
+    if pattern is None:
+        return f"Confidence varies by {noun}: {parts}"
+    return i18n.gettext_for(lang)(pattern).format(counts=parts)
 
 
 def _best(figures: pd.DataFrame, metric: str) -> pd.Series | None:
@@ -49,63 +68,72 @@ def _best(figures: pd.DataFrame, metric: str) -> pd.Series | None:
     return rank.iloc[0]
 
 
-def _figure_card(heading: str, figure: pd.Series | None, page: str) -> Card | None:
+def _figure_card(heading: str, figure: pd.Series | None, page: str, lang: str = "en") -> Card | None:
     if figure is None:
         return None
-    as_of = transforms.date_label(figure["as_of"], figure["as_of_precision"])
+    _ = i18n.gettext_for(lang)
+    as_of = transforms.date_label(figure["as_of"], figure["as_of_precision"], lang)
     return Card(
         heading=heading,
-        value=transforms.figure_value_label(figure, marked=True),
-        detail=f"{figure['unit']}; {figure['estimator']}; as of {as_of}",
+        value=transforms.figure_value_label(figure, marked=True, lang=lang),
+        # TRANSLATORS: a headline card's detail: 'people; Migration Policy Institute; as of 2023'.
+        detail=_("{unit}; {estimator}; as of {date}").format(unit=charts.unit_label(figure["unit"], lang), estimator=figure["estimator"], date=as_of),
         source_ids=(figure["source_id"],),
         page=page,
         confidence=str(figure["confidence"]),
     )
 
 
-def _bound_label(rows: pd.DataFrame, value: float) -> str:
+def _bound_label(rows: pd.DataFrame, value: float, lang: str = "en") -> str:
     """One end of a range as the rows at that value state it: 'more than 5,000' only when all of them say so; derived marked."""
+    _ = i18n.gettext_for(lang)
     at = rows[rows["value"] == value]
-    text = transforms.number_label(value)
+    text = transforms.number_label(value, lang=lang)
     if len(at) and (at["low"] == at["value"]).all() and at["high"].isna().all():
-        text = f"more than {text}"
+        text = _("more than {value}").format(value=text)
     if len(at) and at["computed"].astype(bool).all():
-        text += f" {transforms.DERIVED_MARK}"
+        text += " " + _(transforms.DERIVED_MARK)
     return text
 
 
-def membership_card(figures: pd.DataFrame) -> Card | None:
-    """All membership estimates as one range: derived ends marked, estimates and distinct estimators counted, low confidence left out and said so."""
+def membership_card(figures: pd.DataFrame, lang: str = "en", english: pd.DataFrame | None = None) -> Card | None:
+    """All membership estimates as one range: derived ends marked, estimates and distinct estimators counted, low confidence left out and said so.
+
+    Estimators are counted by their English names (english: the figures table in English), so a translation never changes the count."""
+    _, ngettext = i18n.gettext_for(lang), i18n.ngettext_for(lang)
     metric = figures[figures["metric"] == "membership"]
     rows = metric[(metric["confidence"] != "low") & metric["value"].notna()]
     if rows.empty:
         return None
     low, high = rows["value"].min(), rows["value"].max()
-    value = _bound_label(rows, low) if low == high else f"{_bound_label(rows, low)} to {_bound_label(rows, high)}"
+    # TRANSLATORS: the range of the membership estimates: '2,500 to 5,000' (Spanish: 'de 2.500 a 5.000').
+    value = _bound_label(rows, low, lang) if low == high else _("{low} to {high}").format(low=_bound_label(rows, low, lang), high=_bound_label(rows, high, lang))
     dated = rows.dropna(subset=["as_of"])
-    latest = transforms.date_label(dated["as_of"].max(), "year") if len(dated) else "undated"
-    estimators = rows["estimator"].nunique()
-    detail = [f"the range of {_count(len(rows), 'figure')} from {_count(estimators, 'estimator')}, latest {latest}; estimates disagree"]
+    latest = transforms.date_label(dated["as_of"].max(), "year", lang) if len(dated) else transforms.date_label(None, None, lang)
+    count, estimators = len(rows), charts.in_english(rows, "estimator", english).nunique()
+    detail = [
+        # TRANSLATORS: {figures} is '3 figures', {estimators} is '2 estimators', {year} the latest estimate's year.
+        _("the range of {figures} from {estimators}, latest {year}; estimates disagree").format(
+            figures=ngettext("{n} figure", "{n} figures", count).format(n=formats.number(count, lang)),
+            estimators=ngettext("{n} estimator", "{n} estimators", estimators).format(n=formats.number(estimators, lang)),
+            year=latest,
+        )
+    ]
     derived = rows[rows["computed"].astype(bool)]
     if len(derived):
-        detail.append(f"the end marked {transforms.DERIVED_MARK} is our arithmetic on a source's words, not a number it prints")
+        detail.append(_("the end marked {mark} is our arithmetic on a source's words, not a number it prints").format(mark=_(transforms.DERIVED_MARK)))
     left_out = len(metric) - len(rows)
     if left_out:
-        detail.append(f"{_count(left_out, 'low-confidence figure')} not included")
+        detail.append(ngettext("{n} low-confidence figure not included", "{n} low-confidence figures not included", left_out).format(n=formats.number(left_out, lang)))
     return Card(
-        heading="Members, by estimate",
+        heading=_("Members, by estimate"),
         value=value,
         detail="; ".join(detail),
         source_ids=tuple(dict.fromkeys(rows["source_id"])),
         page="figures",
         confidence=_weakest(rows["confidence"]),
-        confidence_note=confidence_mix(rows["confidence"], "figure"),
+        confidence_note=confidence_mix(rows["confidence"], "figure", lang),
     )
-
-
-def _count(number: int, noun: str) -> str:
-    """'1 figure' / '3 figures'."""
-    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 def _weakest(confidences: pd.Series) -> str:
@@ -124,16 +152,21 @@ def _series_confidence(source_id: str, sources: pd.DataFrame | None) -> str:
     return CONFIDENCE_CAP_BY_ACCESS.get(str(cited["access"].iloc[0]), CONFIDENCE_CAP_BY_KIND.get(str(cited["kind"].iloc[0]), "high"))
 
 
-def encounters_card(series: pd.DataFrame, sources: pd.DataFrame | None = None) -> Card | None:
+def encounters_card(series: pd.DataFrame, sources: pd.DataFrame | None = None, lang: str = "en") -> Card | None:
     """CBP encounters of Venezuelans in the latest complete fiscal year, nationwide."""
+    _ = i18n.gettext_for(lang)
     rows = series[(series["series_id"] == "cbp_venezuela_nationwide") & (series["period_kind"] == "fiscal_year") & series["period_complete"]]
     if rows.empty:
         return None
     latest = rows.sort_values("period_start").iloc[-1]
     return Card(
-        heading=f"Border encounters of Venezuelans, {latest['period']}",
-        value=transforms.number_label(latest["value"]),
-        detail=f"{latest['unit']} (events, not people), nationwide; U.S. fiscal year to {transforms.date_label(latest['period_end'], 'day')}",
+        # TRANSLATORS: {period} is a US fiscal year: 'FY2025' (Spanish 'AF2025').
+        heading=_("Border encounters of Venezuelans, {period}").format(period=charts.fiscal_year_label(latest["period"], lang)),
+        value=transforms.number_label(latest["value"], lang=lang),
+        # TRANSLATORS: {unit} is 'encounters' (encuentros: a count of events, not of people); {date} the fiscal year's last day.
+        detail=_("{unit} (events, not people), nationwide; U.S. fiscal year to {date}").format(
+            unit=charts.unit_label(latest["unit"], lang), date=transforms.date_label(latest["period_end"], "day", lang),
+        ),
         source_ids=(latest["source_id"],),
         page="figures",
         confidence=_series_confidence(latest["source_id"], sources),
@@ -145,47 +178,60 @@ def counted_rulings(rulings: pd.DataFrame) -> pd.DataFrame:
     return rulings[(rulings["proceeding"] == "decision") & rulings["about_tda"].astype(bool)]
 
 
-def rulings_card(rulings: pd.DataFrame) -> Card | None:
+def rulings_card(rulings: pd.DataFrame, lang: str = "en") -> Card | None:
     """Decisions tracked in cases about alleged TdA members: how many on Alien Enemies Act removals, against the government, and what is not counted."""
+    _, ngettext = i18n.gettext_for(lang), i18n.ngettext_for(lang)
     counted = counted_rulings(rulings)
     if counted.empty:
         return None
     against = int((counted["outcome"] == "against_government").sum())
     aea = int(counted["aea_case"].astype(bool).sum())
+    cases = counted["case_group"].nunique()
     detail = [
-        f"in {_count(counted['case_group'].nunique(), 'case')} about alleged Tren de Aragua members",
-        f"{aea:,} on Alien Enemies Act removals",
-        f"{against:,} against the government",
-        f"latest {transforms.date_label(counted['date'].max(), 'day')}",
+        ngettext("in {n} case about alleged Tren de Aragua members", "in {n} cases about alleged Tren de Aragua members", cases).format(n=formats.number(cases, lang)),
+        # TRANSLATORS: how many of the decisions are on removals under the Alien Enemies Act (Ley de Enemigos Extranjeros).
+        ngettext("{n} on Alien Enemies Act removals", "{n} on Alien Enemies Act removals", aea).format(n=formats.number(aea, lang)),
+        # TRANSLATORS: how many of the decisions went against the government.
+        ngettext("{n} against the government", "{n} against the government", against).format(n=formats.number(against, lang)),
+        _("latest {date}").format(date=transforms.date_label(counted["date"].max(), "day", lang)),
     ]
     arguments = int((rulings["proceeding"] == "oral_argument").sum())
     context = rulings[(rulings["proceeding"] == "decision") & ~rulings["about_tda"].astype(bool)]
     not_counted = []
     if arguments:
-        not_counted.append(_count(arguments, "oral argument"))
+        not_counted.append(ngettext("{n} oral argument", "{n} oral arguments", arguments).format(n=formats.number(arguments, lang)))
     if len(context):
-        not_counted.append(f"{_count(len(context), 'decision')} in {_count(context['case_group'].nunique(), 'related case')} shown for context")
+        related = context["case_group"].nunique()
+        # TRANSLATORS: '2 decisions in 1 related case shown for context'.
+        not_counted.append(_("{decisions} in {cases} shown for context").format(
+            decisions=ngettext("{n} decision", "{n} decisions", len(context)).format(n=formats.number(len(context), lang)),
+            cases=ngettext("{n} related case", "{n} related cases", related).format(n=formats.number(related, lang)),
+        ))
     if not_counted:
-        detail.append("not counted: " + " and ".join(not_counted))
+        what = not_counted[0] if len(not_counted) == 1 else _("{first} and {second}").format(first=not_counted[0], second=not_counted[1])
+        detail.append(_("not counted: {what}").format(what=what))
     return Card(
-        heading="Court decisions tracked",
-        value=f"{len(counted):,}",
+        heading=_("Court decisions tracked"),
+        value=formats.number(len(counted), lang),
         detail="; ".join(detail),
         source_ids=(),  # one source per ruling: listed on the Rulings page
         page="rulings",
         confidence=_weakest(counted["confidence"]),
-        confidence_note=confidence_mix(counted["confidence"], "ruling"),
+        confidence_note=confidence_mix(counted["confidence"], "ruling", lang),
     )
 
 
-def headline_cards(figures: pd.DataFrame, series: pd.DataFrame, rulings: pd.DataFrame, sources: pd.DataFrame | None = None) -> list[Card]:
-    """The overview's cards, in reading order; a card whose data is missing is left out."""
+def headline_cards(
+    figures: pd.DataFrame, series: pd.DataFrame, rulings: pd.DataFrame, sources: pd.DataFrame | None = None, lang: str = "en", english: pd.DataFrame | None = None,
+) -> list[Card]:
+    """The overview's cards, in reading order; a card whose data is missing is left out (english: the figures table in English)."""
+    _ = i18n.gettext_for(lang)
     cards = [
-        membership_card(figures),
-        _figure_card("Venezuelan immigrants in the US", _best(figures, "venezuelan_population_us"), "figures"),
-        encounters_card(series, sources),
-        _figure_card("Migrants DHS says may have ties to the gang", _best(figures, "us_migrants_possible_ties"), "figures"),
-        _figure_card("Removed to El Salvador under the Alien Enemies Act", _best(figures, "aea_removals"), "rulings"),
-        rulings_card(rulings),
+        membership_card(figures, lang, english),
+        _figure_card(_("Venezuelan immigrants in the US"), _best(figures, "venezuelan_population_us"), "figures", lang),
+        encounters_card(series, sources, lang),
+        _figure_card(_("Migrants DHS says may have ties to the gang"), _best(figures, "us_migrants_possible_ties"), "figures", lang),
+        _figure_card(_("Removed to El Salvador under the Alien Enemies Act"), _best(figures, "aea_removals"), "rulings", lang),
+        rulings_card(rulings, lang),
     ]
     return [card for card in cards if card is not None]

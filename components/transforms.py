@@ -9,59 +9,59 @@ import pandas as pd
 from components import i18n
 from components.i18n import N_, formats
 
-# Shown beside every value that is our arithmetic on a source (computed=true), never a number it prints.
-DERIVED_MARK = "(derived)"
+# Shown beside every value that is our arithmetic on a source (computed=true), never a number it prints
+# (translated where shown: i18n.gettext_for(lang)(DERIVED_MARK) is '(derivado)' in Spanish).
+DERIVED_MARK = N_("(derived)")
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
 
 def date_label(start: object, precision: object, lang: str = "en") -> str:
-    """A date as precise as its source: '2024', 'October 2024' or '23 October 2024'."""
+    """A date as precise as its source: '2024', 'October 2024' or '23 October 2024' ('23 de octubre de 2024' in Spanish)."""
     if start is None or pd.isna(start):
-        return "undated"
-    start = pd.Timestamp(start)
-    if precision == "year":
-        return f"{start.year}"
-    if precision == "month":
-        return f"{MONTHS[start.month - 1]} {start.year}"
-    return f"{start.day} {MONTHS[start.month - 1]} {start.year}"
+        _ = i18n.gettext_for(lang)
+        return _("undated")
+    return formats.partial_date(start, precision, lang)
 
 
 def number_label(value: float, unit: str = "", lang: str = "en") -> str:
-    """12,000 / $5m / $10m; money in millions when it is at least a million."""
+    """12,000 / $5m / $10m; money in millions when it is at least a million (12.000 / 5 millones de dólares in Spanish)."""
     if value is None or pd.isna(value):
         return ""
-    if "USD" in unit and abs(value) >= 1_000_000:
-        millions = value / 1_000_000
-        return f"${millions:,.0f}m" if millions == int(millions) else f"${millions:,.1f}m"
     if "USD" in unit:
-        return f"${value:,.0f}"
-    return f"{value:,.0f}"
+        return formats.money(value, lang)
+    return formats.number(value, lang)
 
 
 def figure_value_label(figure: pd.Series, marked: bool = False, lang: str = "en") -> str:
-    """The figure as a reader should read it: '5,000', 'more than 600', '$10m–$15m', 'up to $5m'.
+    """The figure as a reader should read it: '5,000', 'more than 600', '$10m–$15m', 'up to $5m'
+    ('5.000', 'más de 600', 'entre 10 y 15 millones de dólares', 'hasta 5 millones de dólares' in Spanish).
 
     marked adds the derived mark to a value that is our arithmetic (computed=true).
     """
-    words = _figure_words(figure)
+    words = _figure_words(figure, lang)
     if marked and bool(figure.get("computed", False)):
-        words += f" {DERIVED_MARK}"
+        _ = i18n.gettext_for(lang)
+        words += " " + _(DERIVED_MARK)
     return words
 
 
-def _figure_words(figure: pd.Series) -> str:
+def _figure_words(figure: pd.Series, lang: str = "en") -> str:
+    _ = i18n.gettext_for(lang)
     unit = str(figure.get("unit", ""))
     value, low, high = figure.get("value"), figure.get("low"), figure.get("high")
     has = lambda number: number is not None and not pd.isna(number)  # noqa: E731
+    between = formats.money_range if "USD" in unit else formats.number_range  # $10m–$15m / entre 10 y 15 millones de dólares
     if not has(value) and has(low) and has(high):
-        return f"{number_label(low, unit)}–{number_label(high, unit)}"
+        return between(low, high, lang)
     if has(low) and has(high) and low != high:
-        return f"{number_label(value, unit)} ({number_label(low, unit)}–{number_label(high, unit)})"
+        return f"{number_label(value, unit, lang)} ({between(low, high, lang)})"
     if has(low) and low == value and not has(high):
-        return f"more than {number_label(value, unit)}"
+        # TRANSLATORS: a lower bound as the source states it: 'more than 600', '{value}' is a number or an amount of money.
+        return _("more than {value}").format(value=number_label(value, unit, lang))
     if has(high) and high == value and not has(low):
-        return f"up to {number_label(value, unit)}"
-    return number_label(value, unit)
+        # TRANSLATORS: an upper bound as the source states it: 'up to $5m', '{value}' is a number or an amount of money.
+        return _("up to {value}").format(value=number_label(value, unit, lang))
+    return number_label(value, unit, lang)
 
 
 def filter_events(
