@@ -19,7 +19,7 @@ from collections.abc import Iterable
 import pandas as pd
 import plotly.graph_objects as go
 
-from components import i18n, labels, theme, transforms
+from components import chart_layout, i18n, labels, theme, transforms
 from components.i18n import N_, formats
 
 # Method notes that travel with the encounters chart (see data/README.md, "CBP encounters"); translated where shown.
@@ -261,7 +261,7 @@ def _footer(figure: go.Figure, lines: list[tuple[str, str]], top_px: int, left_p
     """Footnotes under the plot, each a named paper annotation placed in pixels; returns their height."""
     offset = top_px
     for name, line in lines:
-        wrapped = [text(part) for part in _wrap(line, FOOT_WRAP)]
+        wrapped = [text(part) for part in _wrap(line, chart_layout.wrap_chars(FOOT_WRAP, FOOT_SIZE))]
         figure.add_annotation(
             name=name, text="<br>".join(wrapped), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
             xshift=EDGE_PX - left_px, yshift=-offset, showarrow=False, align="left", font={"size": FOOT_SIZE, "color": theme.GREY},
@@ -286,26 +286,29 @@ def _frame(
     """Title, subtitle, legend and footnotes around a plot of plot_px pixels, laid out to read at 375 px.
 
     The words come in translated; lang sets the number separators plotly writes (5,000 / 5.000)."""
-    title_lines = _wrap(title, TITLE_WRAP)
-    subtitle_lines = _wrap(subtitle, SUBTITLE_WRAP)
-    top = MODEBAR_PX + 14 + len(title_lines) * LINE_PX["title"] + len(subtitle_lines) * LINE_PX["subtitle"] + 16 + extra_top_px
+    title_lines = _wrap(title, chart_layout.wrap_chars(TITLE_WRAP, TITLE_SIZE, "title"))
+    subtitle_lines = _wrap(subtitle, chart_layout.wrap_chars(SUBTITLE_WRAP, SUBTITLE_SIZE))
+    band = chart_layout.toolbar_px(MODEBAR_PX)
+    top = band + 14 + len(title_lines) * LINE_PX["title"] + len(subtitle_lines) * LINE_PX["subtitle"] + 16 + extra_top_px
     axis_px = AXIS_PX + (AXIS_TITLE_PX if axis_title else 0)
     legend_px = legend_rows * 19 + (8 if legend_rows else 0)
-    footer_px = _footer(figure, notes, axis_px + legend_px, left_px)
+    footer_px = _footer(figure, [*notes, *chart_layout.stamp_note()], axis_px + legend_px, left_px)
     bottom = axis_px + legend_px + footer_px + 10
+    plot_px = chart_layout.plot_px(plot_px, top, bottom)
     height = top + plot_px + bottom
     grid = "rgba({}, {}, {}, 0.25)".format(*theme.rgb(theme.GREY)[:3])
     figure.update_layout(
         title={
             "text": "<b>" + "<br>".join(text(line) for line in title_lines) + "</b>",
             "subtitle": {"text": "<br>".join(text(line) for line in subtitle_lines), "font": {"size": SUBTITLE_SIZE, "color": theme.GREY}},
-            "x": 0, "xref": "container", "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": MODEBAR_PX + 14, "l": EDGE_PX},
+            "x": 0, "xref": "container", "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": band + 14, "l": EDGE_PX},
             "font": {"size": TITLE_SIZE, "color": theme.INK},
         },
         font={"family": theme.FONT, "size": TEXT_SIZE, "color": theme.INK},
         paper_bgcolor=WHITE,
         plot_bgcolor=WHITE,
         height=height,
+        width=chart_layout.current().width,
         margin={"t": top, "b": bottom, "l": left_px, "r": 16, "autoexpand": False},
         showlegend=legend_rows > 0,
         legend={

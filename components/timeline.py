@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import pandas as pd
 import plotly.graph_objects as go
 
-from components import i18n, labels, schemas, theme, transforms
+from components import chart_layout, i18n, labels, schemas, theme, transforms
 from components.i18n import N_, formats
 
 LEVELS = ["district", "appeals", "supreme"]
@@ -347,19 +347,23 @@ def rulings_timeline(rulings: pd.DataFrame, sources: pd.DataFrame | None = None,
     lane_y, y = lane_layout(rulings, order) if order else ({}, pd.Series(dtype=float))
     depth = max([lane_y[group] for group in order], default=0.0) + (max(y.max() - lane_y[order[-1]], 0.0) if order else 0.0)
 
-    title_lines = _balanced_lines(_(TITLE), TITLE_CHARS)
-    subtitle_lines = _wrapped_lines(_(SUBTITLE), SUBTITLE_CHARS)
+    title_lines = _balanced_lines(_(TITLE), chart_layout.wrap_chars(TITLE_CHARS, 19, "title"))
+    subtitle_lines = _wrapped_lines(_(SUBTITLE), chart_layout.wrap_chars(SUBTITLE_CHARS, 13))
+    note_chars = chart_layout.wrap_chars(NOTE_CHARS, 11)
     # TRANSLATORS: the as-of line under the rulings chart; {date} may be a year, a month or a day.
     as_of_line = _("Data as of the latest ruling: {date}").format(date=as_of or as_of_label(rulings, lang=lang))
-    notes = _wrapped_lines(source_line(rulings, sources, lang=lang), NOTE_CHARS) + _wrapped_lines(as_of_line, NOTE_CHARS)
+    notes = _wrapped_lines(source_line(rulings, sources, lang=lang), note_chars) + _wrapped_lines(as_of_line, note_chars)
     if order and context.any():
-        notes = _wrapped_lines(_(CONTEXT_NOTE), NOTE_CHARS) + notes
+        notes = _wrapped_lines(_(CONTEXT_NOTE), note_chars) + notes
+    for _name, stamp in chart_layout.stamp_note():
+        notes += _wrapped_lines(stamp, note_chars)
     # The legend is a two-column grid (entrywidth 0.5), so its height is known at any width.
     key = _legend_key(rulings, lang)
     legend_px = _legend_px([_legend_name(name) for name, _marker in key])
-    top = MODEBAR_PX + 18 + 26 * len(title_lines) + 18 * len(subtitle_lines) + 14
-    plot_px = int(LANE_PX * (depth + 1)) + 24 if order else LANE_PX + 24
+    band = chart_layout.toolbar_px(MODEBAR_PX)
+    top = band + 18 + 26 * len(title_lines) + 18 * len(subtitle_lines) + 14
     bottom = AXIS_PX + legend_px + LINE_PX * len(notes) + 8
+    plot_px = chart_layout.plot_px(int(LANE_PX * (depth + 1)) + 24 if order else LANE_PX + 24, top, bottom)
 
     figure = go.Figure()
     for group in order:
@@ -438,11 +442,12 @@ def rulings_timeline(rulings: pd.DataFrame, sources: pd.DataFrame | None = None,
         title={
             "text": "<br>".join(html.escape(line, quote=False) for line in title_lines),
             "subtitle": {"text": "<br>".join(html.escape(line, quote=False) for line in subtitle_lines), "font": {"size": 13, "color": theme.GREY, "family": theme.FONT}},
-            "x": 0, "xref": "paper", "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": MODEBAR_PX + 16},
+            "x": 0, "xref": "paper", "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": band + 16},
             "font": {"size": 19, "color": theme.INK, "family": theme.FONT},
         },
         separators=formats.plotly_separators(lang),
         height=top + plot_px + bottom,
+        width=chart_layout.current().width,
         margin={"t": top, "b": bottom, "l": 10, "r": 14},
         font={"family": theme.FONT, "color": theme.INK, "size": 12},
         paper_bgcolor="white",
