@@ -119,6 +119,12 @@ def make_package(rows: int, directory: Path) -> Path:
             links = [f"ev-{i};ev-{rows - 1 - i}" if key.many else f"ev-{i}" for i in range(linking.num_rows)]
             linking = linking.set_column(linking.schema.get_field_index(key.column), key.column, pa.array(links))
             pacsv.write_csv(linking, directory / table.filename)
+    # The shipped events' translations point at events that are no longer there: drop them.
+    import pyarrow.compute as pc
+
+    translations = pacsv.read_csv(directory / "translations.csv", convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in TABLES["translations"].columns}))
+    translations = translations.filter(pc.not_equal(translations.column("table"), "events"))
+    pacsv.write_csv(translations, directory / "translations.csv")
     return directory
 
 

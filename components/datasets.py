@@ -41,6 +41,7 @@ import pyarrow as pa_arrow
 import pyarrow.ipc as pa_ipc
 import streamlit as st
 
+from components import i18n
 from components.errors import DataError
 from components.i18n.data import localize
 from components.schemas import TABLES
@@ -203,7 +204,7 @@ def _load(directory: Path) -> _Loaded:
     if package.valid:
         return _Loaded(package)
     count = _error_count(package.errors)
-    failed = _Loaded(Package(tables=empty_tables(), errors=_cap_errors(package.errors), checked_at=package.checked_at), count)
+    failed = _Loaded(Package(tables=empty_tables(), errors=_cap_errors(package.errors), checked_at=package.checked_at, notices=package.notices[:MAX_ERRORS]), count)
     del package
     gc.collect()  # give back the memory of the failed load now, not at some later collection
     return failed
@@ -225,6 +226,19 @@ def _cached_table(directory: str, version: str, name: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=4)
 def _cached_errors(directory: str, version: str) -> list[DataError]:
     return _cached_package(directory, version).package.errors
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _cached_notices(directory: str, version: str) -> list[DataError]:
+    return _cached_package(directory, version).package.notices
+
+
+# One table in one language, localized once per data version (translations.csv is part of the version).
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_localized(directory: str, version: str, name: str, lang: str) -> pd.DataFrame:
+    return localize(
+        _cached_table(directory, version, name), name, lang, _cached_table(directory, version, "translations"), _cached_table(directory, version, "sources")
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -735,17 +749,29 @@ def row_loss_warnings() -> list[str]:
     return _row_losses(directory, rows) if valid else []
 
 
-def _english_table(name: str) -> pd.DataFrame:
+def stale_translations() -> list[DataError]:
+    """The translations in the files on disk now whose cell has changed since they were translated.
+
+    Notices for editors (file, line, column original), not errors: readers see the current English,
+    marked, until the cell is translated again. make validate prints the same list.
+    """
     directory, version = _current()
-    if _cached_errors(str(directory), version):
-        return load_state().package.tables[name].copy()  # the last good data (a copy: pages may not change it)
-    _promote(directory, version)
-    return _cached_table(str(directory), version, name)
+    return _cached_notices(str(directory), version)
 
 
 def _table(name: str, lang: str = "en") -> pd.DataFrame:
-    """A table in the reader's language (components.i18n.data.localize)."""
-    return localize(_english_table(name), name, lang)
+    """A table in the reader's language (components.i18n.data.localize), cached per data version and language.
+
+    When the files on disk are invalid, the last good data is localized with the last good
+    translations (translations.csv is part of the package: an invalid one keeps the last good data).
+    """
+    lang = i18n.normalize(lang)
+    directory, version = _current()
+    if _cached_errors(str(directory), version):
+        tables = load_state().package.tables  # the last good data (copied below: pages may not change it)
+        return localize(tables[name].copy(), name, lang, tables["translations"], tables["sources"])
+    _promote(directory, version)
+    return _cached_localized(str(directory), version, name, lang)
 
 
 def load_sources(lang: str = "en") -> pd.DataFrame:
@@ -796,6 +822,14 @@ def load_assessments(lang: str = "en") -> pd.DataFrame:
 def load_changes(lang: str = "en") -> pd.DataFrame:
     """The public change and corrections log (data/changes.csv), validated."""
     return _table("changes", lang)
+
+
+def load_translations(lang: str = "en") -> pd.DataFrame:
+    """The tracker's translations of the data's own words (data/translations.csv), validated, in every language.
+
+    The loaders above already apply them (localize); lang is taken like every loader's and changes nothing.
+    """
+    return _table("translations", lang)
 
 
 # --------------------------------------------------------------------------------------------

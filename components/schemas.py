@@ -111,6 +111,8 @@ MAX_LENGTH = {
     "via_url": 2000,
     "court_url": 2000,
     "related_event_ids": 2000,
+    "text": 3000,  # translations.csv: at most the limit of the column translated (translation_length)
+    "original": 3000,
 }
 ID_MAX_LENGTH = 100  # every column named *_id, and record_id
 
@@ -157,7 +159,62 @@ def label_mismatch(label: object, value: object, low: object, high: object) -> s
     return None
 
 
-DATA_FILES = ["sources", "figures", "series", "events", "rulings", "presence", "milestones", "claims", "assessments", "changes"]
+DATA_FILES = ["sources", "figures", "series", "events", "rulings", "presence", "milestones", "claims", "assessments", "changes", "translations"]
+
+# The data's own words that are translated (data/translations.csv), by table: the tracker's text and the
+# quotes. Ids, codes, case names, people's names, publishers, titles, dockets and places are not.
+TRANSLATABLE: dict[str, tuple[str, ...]] = {
+    "events": ("title", "summary", "location_note", "people_count_label", "notes", "quote"),
+    "figures": ("label", "geography", "estimator", "notes", "quote"),
+    "series": ("geography", "notes", "quote"),
+    "rulings": ("decision", "court", "notes", "quote"),
+    "milestones": ("title", "actor", "notes", "quote"),
+    "presence": ("notes", "quote"),
+    "claims": ("claimant_role", "claim", "notes", "quote"),
+    "assessments": ("assessor", "summary", "notes", "quote"),
+    "sources": ("notes",),
+}
+# The languages a cell is translated into. The tables are English, so every column but quote is
+# translated into es only; a quote keeps its source's language and is translated into the others.
+TRANSLATION_LANGS = ["es", "en"]
+TABLES_LANGUAGE = "en"
+QUOTE_COLUMN = "quote"
+# The separator of a key made of several columns in translations.row_id (series: series_id/period).
+ROW_ID_SEPARATOR = "/"
+# A separator between digits ("5,000", "5.000", "1.5", "1,5", "5 000"): numbers are compared without it.
+_DIGIT_SEPARATOR = re.compile(r"(?<=\d)[.,\u00a0\u202f\u2009'’](?=\d)")
+_DIGITS = re.compile(r"\d+")
+
+
+def written_numbers(text: object) -> list[int]:
+    """The numbers written in digits in a text, separators between digits removed, sorted (a multiset).
+
+    "5,000" and "5.000" are both 5000; "1.5" and "1,5" both 15 (the digits, not the value, are compared);
+    "9th Circuit" and "9.º Circuito" both hold 9.
+    """
+    if not isinstance(text, str):
+        return []
+    return sorted(int(digits) for digits in _DIGITS.findall(_DIGIT_SEPARATOR.sub("", text)))
+
+
+def numbers_mismatch(text: object, original: object) -> str | None:
+    """Why a translation's numbers differ from its original's, or None when they are the same multiset."""
+    said, source = written_numbers(text), written_numbers(original)
+    if said == source:
+        return None
+    missing, extra = list(source), []
+    for number in said:
+        if number in missing:
+            missing.remove(number)
+        else:
+            extra.append(number)
+    parts = []
+    if missing:
+        parts.append("lacks " + ", ".join(map(str, missing)))
+    if extra:
+        parts.append("adds " + ", ".join(map(str, extra)))
+    return ("the translation " + " and ".join(parts) + " compared with original: keep every number of the original, "
+            "written in digits (9th Circuit: 9.º Circuito; 5,000: 5.000)")
 
 
 @extensions.register_check_method(statistics=[])
@@ -573,6 +630,67 @@ class Changes(pa.DataFrameModel):
     Config = type("Config", (_Strict,), {})
 
 
+class Translations(pa.DataFrameModel):
+    """One cell of another table in another language: the tracker's translation, beside the text it translates."""
+
+    table: Category = pa.Field(isin=list(TRANSLATABLE), description="The table of the cell translated")
+    row_id: str = pa.Field(
+        not_blank=(),
+        description="The row's key in that table: its id (event_id, figure_id, ruling_id, milestone_id, claim_id, assessment_id, source_id), the country of a presence row, series_id/period for a series row; the row must exist",
+    )
+    column: str = pa.Field(not_blank=(), description="The column translated, one of that table's translatable columns: " + "; ".join(f"{name}: {', '.join(columns)}" for name, columns in TRANSLATABLE.items()))
+    lang: Category = pa.Field(
+        isin=TRANSLATION_LANGS,
+        description="The language translated into: es for the tracker's own text (the tables are English); for a quote, any language but its source's (sources.language), e.g. en for a quote from a Spanish or Portuguese source",
+    )
+    text: str = pa.Field(not_blank=(), description="The translation; it writes every number of the original in digits")
+    original: str = pa.Field(
+        not_blank=(),
+        description="The exact text translated, as the cell read when it was translated: when the cell has changed since, the translation is stale and readers see the current English, marked, until it is translated again",
+    )
+
+    class Config(_Strict):
+        unique = ["table", "row_id", "column", "lang"]
+
+    @pa.dataframe_check(name="translatable_column")
+    def _translatable_column(cls, df: pd.DataFrame) -> pd.Series:
+        return pd.Series([translatable_column_problem(table, column) is None for table, column in zip(df["table"], df["column"])], index=df.index, dtype=bool)
+
+    @pa.dataframe_check(name="translation_language")
+    def _translation_language(cls, df: pd.DataFrame) -> pd.Series:
+        return (df["column"] == QUOTE_COLUMN) | (df["lang"] != TABLES_LANGUAGE) | df["lang"].isna()
+
+    @pa.dataframe_check(name="translation_numbers")
+    def _translation_numbers(cls, df: pd.DataFrame) -> pd.Series:
+        return pd.Series([numbers_mismatch(text, original) is None for text, original in zip(df["text"], df["original"])], index=df.index, dtype=bool)
+
+    @pa.dataframe_check(name="translation_length")
+    def _translation_length(cls, df: pd.DataFrame) -> pd.Series:
+        return pd.Series([translation_too_long(text, column) is None for text, column in zip(df["text"], df["column"])], index=df.index, dtype=bool)
+
+
+def translatable_column_problem(table: object, column: object) -> str | None:
+    """Why a table and column cannot be translated, or None (an unknown table is the table column's own error)."""
+    if not isinstance(table, str) or table not in TRANSLATABLE or not isinstance(column, str):
+        return None
+    if column in TRANSLATABLE[table]:
+        return None
+    columns = ", ".join(TRANSLATABLE[table])
+    if column not in TABLE_COLUMNS.get(table, ()):
+        return f"{table}.csv has no column '{column}': the translatable columns of {table} are {columns}"
+    return f"{table}.{column} is not translated (ids, codes, names, places, titles and dockets stay as they are): the translatable columns of {table} are {columns}"
+
+
+def translation_too_long(text: object, column: object) -> str | None:
+    """Why a translation is longer than the column it translates allows, or None."""
+    if not isinstance(text, str) or not isinstance(column, str):
+        return None
+    limit = max_length(column)
+    if len(text) <= limit:
+        return None
+    return f"is {len(text):,} characters long: at most {limit:,} in a translation of {column}, as in the column itself"
+
+
 @dataclass(frozen=True)
 class ForeignKey:
     """A column whose values must exist in another table's key column."""
@@ -644,10 +762,28 @@ TABLES: dict[str, Table] = {
             _SOURCE_FK + (ForeignKey("claim_id", "claims", "claim_id"), ForeignKey("ruling_id", "rulings", "ruling_id")),
         ),
         Table("changes", Changes, (), "an addition or correction to the data"),
+        Table("translations", Translations, ("table", "row_id", "column", "lang"), "the translation of one cell of another table into one language"),
     )
 }
 
 assert list(TABLES) == DATA_FILES
+# The columns of each table (translatable_column tells an unknown column from one that is not translated).
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {name: tuple(table.columns) for name, table in TABLES.items()}
+assert all(set(columns) <= set(TABLE_COLUMNS[name]) for name, columns in TRANSLATABLE.items()), "a translatable column that its table lacks"
+
+
+def row_key_columns(table: str) -> tuple[str, ...]:
+    """The columns whose values, joined by ROW_ID_SEPARATOR, make a row's translations.row_id."""
+    return TABLES[table].primary_key
+
+
+def row_keys(frame: pd.DataFrame, table: str) -> pd.Series:
+    """Each row's translations.row_id (event_id; series_id/period for a series row)."""
+    columns = row_key_columns(table)
+    keys = frame[columns[0]].astype("str")
+    for column in columns[1:]:
+        keys = keys + ROW_ID_SEPARATOR + frame[column].astype("str")
+    return keys
 
 
 def describe_rule(check_name: str, statistics: dict) -> str:
@@ -692,11 +828,22 @@ RULE_MESSAGES = {
     "confirmed_needs_authority": "status confirmed needs a source of kind " + " or ".join(AUTHORITY_KINDS) + " (an authority's own statement)",
     "duplicate_row": "the same row appears twice",
     "ambiguous_place": "several gazetteer towns have this name: give admin1 (the state or GeoNames region code)",
+    "translatable_column": "column must be one of the translatable columns of table (see translations.csv's column)",
+    "translation_language": "the tracker's own text is English and is translated into es only; a quote is translated only into a language other than its source's (sources.language)",
+    "translation_numbers": "text must write the same numbers as original, in digits (separators aside: 5,000 = 5.000, 1.5 = 1,5; 9th Circuit = 9.º Circuito)",
+    "translation_length": "a translation may be at most as long as the column it translates allows (title 300 characters, summary and notes 2000, quote 3000)",
+    "stale_translation": "the cell has changed since it was translated: readers see the current English, marked, until it is translated again (a notice, not an error)",
 }
 
 # Table-level rules whose message is written per row: rule -> function(row as dict) -> sentence.
 ROW_MESSAGES = {
     "label_number": lambda row: label_mismatch(row.get("label"), row.get("value"), row.get("low"), row.get("high")) or RULE_MESSAGES["label_number"],
+    "translatable_column": lambda row: translatable_column_problem(row.get("table"), row.get("column")) or RULE_MESSAGES["translatable_column"],
+    "translation_language": lambda row: (
+        f"{row.get('table')}.{row.get('column')} is the tracker's own English text: translate it into es only (en is for a quote from a Spanish or Portuguese source)"
+    ),
+    "translation_numbers": lambda row: numbers_mismatch(row.get("text"), row.get("original")) or RULE_MESSAGES["translation_numbers"],
+    "translation_length": lambda row: translation_too_long(row.get("text"), row.get("column")) or RULE_MESSAGES["translation_length"],
 }
 
 # The column a table-level rule's error is reported in (the first one an editor should look at).
@@ -714,4 +861,8 @@ DATAFRAME_CHECK_COLUMNS = {
     "period_range": "period",
     "people_count_kind_pair": "people_count_kind",
     "oral_argument_pending": "outcome",
+    "translatable_column": "column",
+    "translation_language": "lang",
+    "translation_numbers": "text",
+    "translation_length": "text",
 }

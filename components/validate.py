@@ -2,6 +2,11 @@
 
 Exit status: 0 valid, 1 invalid, 2 usage error or unreadable directory. The folder checked is
 DATA_DIR, else TDA_DATA_DIR, else data/; it is named on stderr (text) or as data_dir (json).
+
+Notices are not errors and do not change the exit status: a stale translation (its cell in the
+English table has changed since it was translated; readers see the current English, marked, until
+an editor translates it again) is printed on stderr as ``notice: file:line:column: rule (value) message``
+(json: the notices list).
 """
 
 from __future__ import annotations
@@ -46,14 +51,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: the validator failed on {directory} ({type(exc).__name__}: {str(exc)[:200]}); please report this", file=sys.stderr)
         return 2
     if args.format == "json":
-        report = {"valid": package.valid, "data_dir": str(directory), "errors": [error.as_dict() for error in package.errors]}
+        report = {
+            "valid": package.valid,
+            "data_dir": str(directory),
+            "errors": [error.as_dict() for error in package.errors],
+            "notices": [notice.as_dict() for notice in package.notices],
+        }
         json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
         for error in package.errors:
             print(error.as_text())
+        for notice in package.notices:
+            print(f"notice: {notice.as_text()}", file=sys.stderr)
         files = len({error.file for error in package.errors})
         summary = f"checked {directory}: {len(package.errors)} errors in {files} files" if package.errors else f"checked {directory}: valid ({package.row_count} rows)"
+        if package.notices:
+            count = len(package.notices)
+            summary += f"; {count} stale translation{'s' if count != 1 else ''} (notices above: readers see the English, marked, until they are translated again)"
         print(summary, file=sys.stderr)
     return 0 if package.valid else 1
 

@@ -21,7 +21,7 @@ from components import geocode, partial_dates
 from components import schemas
 from components.errors import MAX_ERRORS_PER_FILE, DataError, too_many
 from components.readers import RawTable, read_table
-from components.schemas import DATAFRAME_CHECK_COLUMNS, GEOCODE_METHODS, ROW_MESSAGES, TABLES, Table, describe_rule
+from components.schemas import DATAFRAME_CHECK_COLUMNS, GEOCODE_METHODS, ROW_MESSAGES, TABLES, TRANSLATABLE, Table, describe_rule
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
@@ -49,11 +49,16 @@ _RULES = {
 
 @dataclass
 class Package:
-    """The validated tables (empty frames when invalid) and every error found."""
+    """The validated tables (empty frames when invalid), every error found, and notices for editors.
+
+    notices are not errors (the package stays valid): today the stale translations, whose cell has
+    changed since it was translated (see stale_translations).
+    """
 
     tables: dict[str, pd.DataFrame]
     errors: list[DataError] = field(default_factory=list)
     checked_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    notices: list[DataError] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -288,6 +293,105 @@ def _trust_errors(raws: dict[str, RawTable]) -> list[DataError]:
     return errors
 
 
+TRANSLATIONS_FILE = TABLES["translations"].filename
+
+
+def _default_lines(positions: np.ndarray) -> np.ndarray:
+    return np.asarray(positions) + 2
+
+
+def translation_findings(translations: pd.DataFrame | None, tables: dict[str, pd.DataFrame | None], line_of=_default_lines) -> tuple[list[DataError], list[DataError]]:
+    """The rules of translations.csv that look at other tables, and its stale translations.
+
+    Returns (errors, notices). Errors: a row_id that no row of its table has (reference), a quote
+    translated into its own source's language (translation_language). Notices: a translation whose
+    original is no longer the cell's text (stale_translation): readers then see the current English,
+    marked, so a correction reaches them at once; an editor translates the cell again.
+    tables are the other tables by name (as read, or as prepared); line_of turns positions in
+    translations into the line numbers editors see.
+    """
+    needed = {"table", "row_id", "column", "lang", "original"}
+    if translations is None or not needed <= set(translations.columns) or translations.empty:
+        return [], []
+    sources = tables.get("sources")
+    source_language: dict[str, str] = {}
+    if sources is not None and {"source_id", "language"} <= set(sources.columns):
+        known = sources.drop_duplicates("source_id")
+        source_language = {str(ident): str(language) for ident, language in zip(known["source_id"], known["language"]) if isinstance(language, str)}
+    table_of = translations["table"].astype(object)
+    found_errors: list[tuple[int, str, object, str, str]] = []  # (position, column, value, rule, message)
+    found_notices: list[tuple[int, str, object, str, str]] = []
+    for name, columns in TRANSLATABLE.items():
+        target = tables.get(name)
+        key_columns = TABLES[name].primary_key
+        if target is None or not set(key_columns) <= set(target.columns):
+            continue
+        chosen = np.flatnonzero((table_of == name).to_numpy())
+        if chosen.size == 0:
+            continue
+        keys = schemas.text_array(schemas.row_keys(target, name))
+        wanted = translations["row_id"].iloc[chosen]
+        # where each translated row is in its table (-1: nowhere), hashed by pyarrow (fast at a million rows)
+        at_positions = pc.fill_null(pc.index_in(schemas.text_array(wanted), value_set=keys), -1).to_numpy(zero_copy_only=False)
+        key_label = schemas.ROW_ID_SEPARATOR.join(key_columns)
+        row_ids, column_of = wanted.tolist(), translations["column"].iloc[chosen].tolist()
+        lang_of, original_of = translations["lang"].astype(object).iloc[chosen].tolist(), translations["original"].iloc[chosen].tolist()
+        for position, row_id, column, lang, original, at in zip(chosen, row_ids, column_of, lang_of, original_of, at_positions):
+            if not isinstance(row_id, str):
+                continue  # required: the schema's error
+            if at < 0:
+                message = f"no row of {name}.csv has {key_label} '{row_id}': fix row_id, or delete the translations of a row that was removed"
+                found_errors.append((position, "row_id", row_id, "reference", message))
+                continue
+            if not isinstance(column, str) or column not in columns:
+                continue  # translatable_column: the schema's error
+            at = int(at)
+            if column == schemas.QUOTE_COLUMN and "source_id" in target.columns and isinstance(lang, str):
+                source_id = target["source_id"].iloc[at]
+                language = source_language.get(str(source_id))
+                if language == lang:
+                    message = (f"the quote of {name} '{row_id}' is already in {lang} (its source '{source_id}' has language {language}): "
+                               "a quote is translated only into another language (the verbatim quote stays in quote)")
+                    found_errors.append((position, "lang", lang, "translation_language", message))
+                    continue
+            current = target[column].iloc[at]
+            if isinstance(original, str) and current != original:
+                shown = "the quote without the tracker's translation" if column == schemas.QUOTE_COLUMN else "the current English text, marked as English"
+                now = "is now empty" if not isinstance(current, str) else "has changed"
+                message = (f"{name}.{column} of '{row_id}' {now} since it was translated into {lang}: readers see {shown} until it is "
+                           "translated again (write the new translation in text and copy the current cell into original)")
+                found_notices.append((position, "original", original, "stale_translation", message))
+    filename = TRANSLATIONS_FILE
+
+    def as_errors(found):
+        if not found:
+            return []
+        lines = line_of(np.asarray([item[0] for item in found]))
+        return [DataError(filename, int(line), column, None if value is None else str(value), rule, message) for (_, column, value, rule, message), line in zip(found, lines)]
+
+    return as_errors(found_errors), as_errors(found_notices)
+
+
+def stale_translations(tables: dict[str, pd.DataFrame]) -> list[DataError]:
+    """The translations whose cell has changed since they were translated (notices for editors, not errors).
+
+    tables is a package's tables (Package.tables, or datasets' last good data); the line numbers are
+    counted from the rows' positions (exact unless a cell holds line breaks: load_package's
+    Package.notices has the exact lines of the files on disk).
+    """
+    return translation_findings(tables.get("translations"), tables)[1]
+
+
+def _translation_errors(raws: dict[str, RawTable]) -> tuple[list[DataError], list[DataError]]:
+    raw = raws.get("translations")
+    if raw is None or raw.frame is None:
+        return [], []
+    tables = {name: other.frame for name, other in raws.items() if name != "translations"}
+    errors, notices = translation_findings(raw.frame, tables, raw.line_of)
+    raw.overflow += max(0, len(errors) - MAX_ERRORS_PER_FILE)
+    return errors[:MAX_ERRORS_PER_FILE], notices
+
+
 def _duplicate_row_errors(raw: RawTable) -> list[DataError]:
     """In a table without an id (changes.csv), the same row twice: an error on the second."""
     frame = raw.frame
@@ -384,6 +488,8 @@ def load_package(directory: Path) -> Package:
             errors += raw.errors
     errors += _reference_errors(raws)
     errors += _trust_errors(raws)
+    translation_errors, notices = _translation_errors(raws)
+    errors += translation_errors
     if raws["events"].frame is not None and "events" in prepared and not any(e.file == "events.csv" and e.column in ("lat", "lon", "place", "country") for e in errors):
         events, geocode_errors = _geocode_events(RawTable(raws["events"].table, prepared["events"][0], [], raws["events"].line_of))
         errors += geocode_errors
@@ -392,8 +498,8 @@ def load_package(directory: Path) -> Package:
     errors = _deduplicate(sorted(errors, key=lambda e: (order.get(e.file[:-4], 99), e.row, e.column or "", _priority(e.rule), e.rule)))
     errors = _cap_per_file(errors, {raw.table.filename: raw.overflow for raw in raws.values()})
     if errors:
-        return Package(tables=empty_tables(), errors=errors)
-    return Package(tables={name: _finish(name, *prepared[name]) for name in TABLES})
+        return Package(tables=empty_tables(), errors=errors, notices=notices)
+    return Package(tables={name: _finish(name, *prepared[name]) for name in TABLES}, notices=notices)
 
 
 def _cap_per_file(errors: list[DataError], overflow: dict[str, int]) -> list[DataError]:

@@ -50,11 +50,15 @@ def break_the_files(directory):
 
 
 def good_snapshot(directory):
-    """Load valid data (which writes the snapshot); return the manifest path and the good events."""
-    events = datasets.load_events()
+    """Load valid data (which writes the snapshot); return the manifest path and the good events.
+
+    The events as validated (the package's table, what the snapshot holds), not load_events()'s
+    view for readers, which adds quote_translation and quote_language.
+    """
+    datasets.load_events()
     manifest = datasets._manifest_path(directory)
     assert manifest.exists()
-    return manifest, events
+    return manifest, datasets.load_state().package.tables["events"]
 
 
 def manifest_of(directory) -> dict:

@@ -301,6 +301,8 @@ def test_line_breaks_inside_values_survive_the_fast_read_of_a_large_file(data_co
                 for row in rows:
                     row[key.column] = ""
                 write_rows(data_copy / table.filename, header, rows)
+    header, rows = read_rows(data_copy / "translations.csv")  # the shipped events' translations: their rows are gone
+    write_rows(data_copy / "translations.csv", header, [row for row in rows if row["table"] != "events"])
     package = load_package(data_copy)
     assert package.errors == []
     assert list(package.tables["events"]["summary"]) == summaries
