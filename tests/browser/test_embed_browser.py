@@ -36,3 +36,23 @@ def test_embed_shows_the_chart_alone_at_any_width(visit, chart_id, lang, view, s
     assert widths["document"] <= widths["window"] and widths["main"] <= widths["window"], widths
     opened.assert_safe()
     opened.screenshot(f"embed-{chart_id}-{lang}-{size[0]}px")
+
+
+def test_embed_draws_inside_an_iframe_of_a_story(browser, app_url):
+    """The snippet pasted into another page: the chart draws inside a 320 px iframe, with no sideways scrolling."""
+    context = browser.new_context(viewport={"width": 360, "height": 900})
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        url = embeds.embed_url(app_url, "membership-estimates", "es", {})
+        page.set_content(f'<main style="width:320px">{embeds.iframe_snippet(url, embeds.embed_title("membership-estimates", "es"), 700)}</main>')
+        frame = page.frame_locator("iframe")
+        frame.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+        inner = next(child for child in page.frames if child != page.main_frame)
+        widths = inner.evaluate(WIDE)
+        assert widths["window"] == 320 and widths["document"] <= 320 and widths["main"] <= 320, widths
+        assert frame.get_by_text(embeds.link_text("es")).count() == 1
+        assert errors == []
+    finally:
+        context.close()
