@@ -162,18 +162,44 @@ def label_mismatch(label: object, value: object, low: object, high: object) -> s
 DATA_FILES = ["sources", "figures", "series", "events", "rulings", "presence", "milestones", "claims", "assessments", "changes", "translations"]
 
 # The data's own words that are translated (data/translations.csv), by table: the tracker's text and the
-# quotes. Ids, codes, case names, people's names, publishers, titles, dockets and places are not.
+# quotes. Ids, codes, case names, people's names, publishers, headlines, dockets and places are not
+# (rulings.judge is translated for its descriptive words, "three-judge panel", "dissenting": a cell that
+# is only a name is "translated" as itself, so it is not marked as English).
 TRANSLATABLE: dict[str, tuple[str, ...]] = {
     "events": ("title", "summary", "location_note", "people_count_label", "notes", "quote"),
     "figures": ("label", "geography", "estimator", "notes", "quote"),
     "series": ("geography", "notes", "quote"),
-    "rulings": ("decision", "court", "notes", "quote"),
+    "rulings": ("decision", "court", "judge", "notes", "quote"),
     "milestones": ("title", "actor", "notes", "quote"),
     "presence": ("notes", "quote"),
     "claims": ("claimant_role", "claim", "notes", "quote"),
     "assessments": ("assessor", "summary", "notes", "quote"),
-    "sources": ("notes",),
+    "sources": ("title", "notes"),
 }
+# Columns translated only in the rows where another column has one value: (table, column) -> (column, value).
+# A source's title is translated only when it is the tracker's own description of the item (title_kind
+# description); a headline stays as published in every language (translation_of_headline).
+TRANSLATED_ONLY_WHERE: dict[tuple[str, str], tuple[str, str]] = {("sources", "title"): ("title_kind", "description")}
+
+
+def translated_rows(frame: pd.DataFrame, table: str, column: str) -> pd.Series:
+    """Which rows of a table have their column translated: all, but where TRANSLATED_ONLY_WHERE limits it."""
+    where = TRANSLATED_ONLY_WHERE.get((table, column))
+    if where is None:
+        return pd.Series(True, index=frame.index, dtype=bool)
+    other, value = where
+    if other not in frame.columns:
+        return pd.Series(False, index=frame.index, dtype=bool)
+    return (frame[other].astype(object) == value).fillna(False).astype(bool)
+
+
+def _translatable_columns_text() -> str:
+    """translations.column's list of the translatable columns, with the rows a limited column is translated in."""
+    def named(table: str, column: str) -> str:
+        where = TRANSLATED_ONLY_WHERE.get((table, column))
+        return column if where is None else f"{column} (only where {where[0]} is {where[1]})"
+
+    return "; ".join(f"{name}: {', '.join(named(name, column) for column in columns)}" for name, columns in TRANSLATABLE.items())
 # The languages a cell is translated into. The tables are English, so every column but quote is
 # translated into es only; a quote keeps its source's language and is translated into the others.
 TRANSLATION_LANGS = ["es", "en"]
@@ -638,7 +664,7 @@ class Translations(pa.DataFrameModel):
         not_blank=(),
         description="The row's key in that table: its id (event_id, figure_id, ruling_id, milestone_id, claim_id, assessment_id, source_id), the country of a presence row, series_id/period for a series row; the row must exist",
     )
-    column: str = pa.Field(not_blank=(), description="The column translated, one of that table's translatable columns: " + "; ".join(f"{name}: {', '.join(columns)}" for name, columns in TRANSLATABLE.items()))
+    column: str = pa.Field(not_blank=(), description="The column translated, one of that table's translatable columns: " + _translatable_columns_text())
     lang: Category = pa.Field(
         isin=TRANSLATION_LANGS,
         description="The language translated into: es for the tracker's own text (the tables are English); for a quote, any language but its source's (sources.language), e.g. en for a quote from a Spanish or Portuguese source",
@@ -832,6 +858,7 @@ RULE_MESSAGES = {
     "translation_language": "the tracker's own text is English and is translated into es only; a quote is translated only into a language other than its source's (sources.language)",
     "translation_numbers": "text must write the same numbers as original, in digits (separators aside: 5,000 = 5.000, 1.5 = 1,5; 9th Circuit = 9.º Circuito)",
     "translation_length": "a translation may be at most as long as the column it translates allows (title 300 characters, summary and notes 2000, quote 3000)",
+    "translation_of_headline": "a source's title is translated only when it is the tracker's description of the item (title_kind description): a headline stays as published",
     "stale_translation": "the cell has changed since it was translated: readers see the current English, marked, until it is translated again (a notice, not an error)",
 }
 

@@ -95,7 +95,8 @@ def with_sources(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
 def source_title(source: pd.Series, lang: str = "en") -> str:
     """A headline in quotation marks; a description of an item whose headline is not known, marked as ours.
 
-    The title itself stays as published (or as we described it in English) in every language."""
+    A headline stays as published in every language; a description is the reader's language when the
+    source comes from datasets.load_sources(lang) (translations.csv translates described titles only)."""
     _ = i18n.gettext_for(lang)
     if str(source.get("title_kind", "headline")) == "description":
         # TRANSLATORS: a source whose headline is not known: the title is the tracker's description of it.

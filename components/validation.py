@@ -304,7 +304,8 @@ def translation_findings(translations: pd.DataFrame | None, tables: dict[str, pd
     """The rules of translations.csv that look at other tables, and its stale translations.
 
     Returns (errors, notices). Errors: a row_id that no row of its table has (reference), a quote
-    translated into its own source's language (translation_language). Notices: a translation whose
+    translated into its own source's language (translation_language), a translation of a source's
+    title that is a headline, not the tracker's description (translation_of_headline). Notices: a translation whose
     original is no longer the cell's text (stale_translation): readers then see the current English,
     marked, so a correction reaches them at once; an editor translates the cell again.
     tables are the other tables by name (as read, or as prepared); line_of turns positions in
@@ -346,6 +347,17 @@ def translation_findings(translations: pd.DataFrame | None, tables: dict[str, pd
             if not isinstance(column, str) or column not in columns:
                 continue  # translatable_column: the schema's error
             at = int(at)
+            where = schemas.TRANSLATED_ONLY_WHERE.get((name, column))
+            if where is not None and where[0] in target.columns:
+                other, wanted_value = where
+                kind = target[other].iloc[at]
+                if kind != wanted_value:
+                    kind_text = "empty" if not isinstance(kind, str) else kind
+                    message = (f"{name}.{column} of '{row_id}' has {other} {kind_text}: a headline stays as published in every language, so only "
+                               f"a {column} whose {other} is {wanted_value} (the tracker's own words) is translated: delete this translation, "
+                               f"or set {other} to {wanted_value} if the {column} is the tracker's description of the item")
+                    found_errors.append((position, "column", column, "translation_of_headline", message))
+                    continue
             if column == schemas.QUOTE_COLUMN and "source_id" in target.columns and isinstance(lang, str):
                 source_id = target["source_id"].iloc[at]
                 language = source_language.get(str(source_id))

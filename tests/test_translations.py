@@ -9,11 +9,11 @@ import sys
 import pandas as pd
 import pytest
 
-from components import datasets, schemas
+from components import datasets, schemas, transforms
 from components.i18n.data import QUOTE_LANGUAGE, QUOTE_TRANSLATION, english_marked, localize
 from components.validation import load_package, stale_translations
 from tests.conftest import ROOT
-from tests.helpers import append_line, line_of, read_rows, set_cell, write_rows
+from tests.helpers import append_line, line_of, open_page, read_rows, set_cell, write_rows
 from tests.test_datasets import touch_later
 
 FIELDS = ["table", "row_id", "column", "lang", "text", "original"]
@@ -298,3 +298,98 @@ def test_an_invalid_translations_file_keeps_the_last_good_data_in_both_languages
     state = datasets.load_state()
     assert state.stale and [(e.file, e.row, e.column, e.rule) for e in state.errors] == [("translations.csv", line, "row_id", "reference")]
     assert datasets.load_events().equals(good) and datasets.load_events("es").equals(good_es)
+
+
+# --------------------------------------------------------------------------------------------
+# rulings.judge and sources.title: names and headlines as they are, the tracker's words translated
+
+
+def test_every_judge_cell_is_translated_with_names_and_numbers_as_they_are():
+    package = load_package(ROOT / "data")
+    rulings, translations = package.tables["rulings"], package.tables["translations"]
+    assert "judge" in schemas.TRANSLATABLE["rulings"]
+    spanish = localize(rulings, "rulings", "es", translations, package.tables["sources"]).set_index("ruling_id")["judge"]
+    english = rulings.set_index("ruling_id")["judge"]
+    judged = english.notna()
+    assert judged.all() and not spanish[judged].str.contains("(en inglés)", regex=False).any()  # every cell translated, none marked
+    assert spanish["aarp-5th-circuit-dismissal-2025-04-19"] == "panel de tres jueces (las fuentes no dan sus nombres)"
+    assert spanish["jgg-en-banc-denied-2025-11-14"].startswith("votación 8-3;")  # "8-3" stays "8-3"
+    assert "Pillard" in spanish["jgg-en-banc-denied-2025-11-14"] and "Ho, voto concurrente" in spanish["wmm-5th-circuit-en-banc-granted-2025-09-30"]
+    assert spanish["dbu-tro-2025-04-14"] == english["dbu-tro-2025-04-14"] == "Charlotte N. Sweeney"  # a name is "translated" as itself
+    assert spanish["jgg-tro-2025-03-15"] == "James E. Boasberg (juez presidente)"
+    for ruling_id in english.index:
+        assert schemas.numbers_mismatch(spanish[ruling_id], english[ruling_id]) is None
+
+
+def headline_and_description(directory) -> tuple[dict, dict]:
+    sources = read_rows(directory / "sources.csv")[1]
+    return next(row for row in sources if row["title_kind"] == "headline"), next(row for row in sources if row["title_kind"] == "description")
+
+
+def test_a_translation_of_a_headline_is_an_error_with_file_line_and_column(data_copy):
+    headline, _described = headline_and_description(data_copy)
+    line = add_translation(data_copy, "sources", headline["source_id"], "title", "es", "Un titular traducido")
+    assert errors_at(data_copy, line) == [("translations.csv", line, "column", "translation_of_headline")]
+    error = next(e for e in load_package(data_copy).errors if e.row == line)
+    assert error.value == "title" and headline["source_id"] in error.message and "title_kind headline" in error.message
+    assert "stays as published" in error.message
+    result = subprocess.run([sys.executable, "-m", "components.validate", str(data_copy)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and f"translations.csv:{line}:column: translation_of_headline" in result.stdout + result.stderr
+
+
+def test_a_translation_of_a_description_is_accepted_and_shown_with_our_mark(data_copy):
+    headline, described = headline_and_description(data_copy)
+    header, rows = read_rows(data_copy / "translations.csv")
+    shipped = next(row for row in rows if (row["table"], row["row_id"], row["column"]) == ("sources", described["source_id"], "title"))
+    assert shipped["original"] == described["title"]
+    # a title that an editor marks as a description (its headline was not known) may then be translated
+    position = next(i for i, row in enumerate(read_rows(data_copy / "sources.csv")[1]) if row["source_id"] == headline["source_id"])
+    set_cell(data_copy / "sources.csv", position, "title_kind", "description")
+    line = add_translation(data_copy, "sources", headline["source_id"], "title", "es", "Nuestra descripción en español", headline["title"])
+    package = load_package(data_copy)
+    assert package.errors == [] and errors_at(data_copy, line) == []
+    spanish = localize(package.tables["sources"], "sources", "es", package.tables["translations"]).set_index("source_id")
+    assert spanish.loc[headline["source_id"], "title"] == "Nuestra descripción en español"
+    assert spanish.loc[described["source_id"], "title"] == shipped["text"]
+    assert transforms.source_title(spanish.loc[described["source_id"]], lang="es") == f"{shipped['text']} (nuestra descripción)"
+
+
+def test_headlines_stay_as_published_and_described_titles_are_spanish_in_citations():
+    package = load_package(ROOT / "data")
+    sources, translations = package.tables["sources"], package.tables["translations"]
+    spanish = localize(sources, "sources", "es", translations).set_index("source_id")
+    english = sources.set_index("source_id")
+    described = english["title_kind"] == "description"
+    assert described.sum() > 0 and not spanish["title"].str.contains("(en inglés)", regex=False).any()  # every description translated
+    assert (spanish.loc[~described, "title"] == english.loc[~described, "title"]).all()  # headlines as published, unmarked
+    assert (spanish.loc[described, "title"] != english.loc[described, "title"]).all()
+    docket = spanish.loc["scotus-docket-24a949"]
+    assert transforms.source_title(docket, lang="es") == "Expediente 24A949 (Noem v. Abrego Garcia) (nuestra descripción)"
+    assert transforms.citation(docket, lang="es").startswith("Supreme Court of the United States, Expediente 24A949 (Noem v. Abrego Garcia) (nuestra descripción)")
+    headline_id = english.index[~described][0]
+    assert transforms.citation(spanish.loc[headline_id], lang="es").startswith(f"{english.loc[headline_id, 'publisher']}, “{english.loc[headline_id, 'title']}”")
+    assert transforms.citation(english.loc["scotus-docket-24a949"]).startswith("Supreme Court of the United States, Docket for 24A949 (Noem v. Abrego Garcia) (our description)")
+
+
+def test_localize_leaves_a_headline_alone_even_with_a_translation_and_marks_an_untranslated_description():
+    sources = pd.DataFrame(
+        {"source_id": ["h", "d", "e"], "title": ["Cae una banda", "Report on an arrest", "Report on a raid"], "title_kind": ["headline", "description", "description"], "notes": [None, None, None]}
+    )
+    translations = pd.DataFrame(
+        [("sources", "h", "title", "es", "Una banda cae", "Cae una banda"), ("sources", "d", "title", "es", "Nota sobre un arresto", "Report on an arrest")], columns=FIELDS
+    )
+    spanish = localize(sources, "sources", "es", translations)
+    assert list(spanish["title"]) == ["Cae una banda", "Nota sobre un arresto", "Report on a raid (en inglés)"]
+    assert localize(sources, "sources", "en", translations)["title"].equals(sources["title"])
+
+
+def test_the_sources_page_in_spanish_shows_described_titles_in_spanish():
+    at = open_page("app_pages/sources.py", {"lang": "es"})
+    assert not at.exception
+    listed = at.dataframe[0].value
+    titles = set(listed["título"])
+    assert "Expediente 24A949 (Noem v. Abrego Garcia) (nuestra descripción)" in titles
+    assert not any("(en inglés)" in title for title in titles)
+    english = load_package(ROOT / "data").tables["sources"]
+    headline = english[english["title_kind"] == "headline"].iloc[0]
+    assert f"“{headline['title']}”" in titles

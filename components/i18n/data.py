@@ -15,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from components import i18n
-from components.schemas import QUOTE_COLUMN, TABLES_LANGUAGE, TRANSLATABLE, row_keys
+from components.schemas import QUOTE_COLUMN, TABLES_LANGUAGE, TRANSLATABLE, TRANSLATED_ONLY_WHERE, row_keys, translated_rows
 
 QUOTE_TRANSLATION = "quote_translation"  # the tracker's translation of the quote into the reader's language
 QUOTE_LANGUAGE = "quote_language"  # the language of the quote (its source's, sources.language)
@@ -76,7 +76,10 @@ def localize(
 
     For lang "es" each translatable column but quote (components.schemas.TRANSLATABLE) holds its
     current Spanish translation, else the English text followed by the catalogue's English mark
-    (" (en inglés)"); empty cells stay empty. In English the text columns are the tables' own.
+    (" (en inglés)"); empty cells stay empty. A column translated only in some rows
+    (components.schemas.TRANSLATED_ONLY_WHERE: a source's title when it is the tracker's description)
+    stays as it is, unmarked, in the others (a headline as published). In English the text columns
+    are the tables' own.
     In every language the quote stays verbatim, and two columns are added to a table with quotes:
     quote_language (its source's language, sources.language) and quote_translation (the current
     translation of the quote into lang when the quote is in another language, else empty).
@@ -97,6 +100,8 @@ def localize(
             present = cells.notna()
             marked = _marked(cells.where(present, ""), lang)
             values = translated.where(translated.notna(), marked.where(present))
+            if (table, column) in TRANSLATED_ONLY_WHERE:  # e.g. a source's headline stays as published, unmarked
+                values = values.where(translated_rows(frame, table, column), cells)
             changed[column] = values.astype(cells.dtype)
     if has_quote:
         language = pd.Series(pd.NA, index=frame.index, dtype="object")
