@@ -39,11 +39,11 @@ def test_page_in_spanish_draws_says_so_and_keeps_the_language_in_the_link(visit,
 @pytest.mark.parametrize("name", ["map", "rulings"])
 def test_the_switch_brings_english_back_on_the_same_page_and_spanish_again(visit, name):
     opened = visit(PAGES[name] + "?lang=es", SIZES["desktop"])
-    switch = opened.page.get_by_role("button", name="English", exact=True)
-    opened.rerun_after(switch.click)
+    switch = opened.page.locator('[data-testid="stButtonGroup"]').first
+    opened.rerun_after(lambda: switch.get_by_text("English", exact=True).click())
     opened.page.wait_for_function("() => document.documentElement.lang === 'en'")
     assert _lang_in_url(opened.page.url) == [] and urlparse(opened.page.url).path.rstrip("/").endswith(PAGES[name].strip("/"))
-    opened.rerun_after(opened.page.get_by_role("button", name="Español", exact=True).click)
+    opened.rerun_after(lambda: switch.get_by_text("Español", exact=True).click())
     opened.page.wait_for_function("() => document.documentElement.lang === 'es'")
     assert _lang_in_url(opened.page.url) == ["es"]
     opened.assert_safe()
