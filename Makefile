@@ -10,7 +10,7 @@ CHROMIUM ?= /usr/bin/chromium
 STREAMLIT_FLAGS := --server.headless true --server.address 127.0.0.1 --server.port $(PORT) \
 	--browser.gatherUsageStats false --server.enableStaticServing true
 
-.PHONY: run test browser-check validate docs bench clean
+.PHONY: run test browser-check validate docs bench site clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,12 @@ validate: $(VENV)/.app-installed
 docs: $(VENV)/.app-installed
 	@echo "Documenting $(abspath $(DATA_DIR))"
 	$(BIN)/python -m components.datadocs --data-dir "$(DATA_DIR)"
+
+# The static site, both languages, under v/<data version>/ with latest/: make site SITE_DIR=/path (default site/).
+SITE_DIR ?= site
+
+site: $(VENV)/.app-installed
+	$(BIN)/python -m tools.build_site --site-dir "$(SITE_DIR)" --data-dir "$(DATA_DIR)"
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_load.py
