@@ -124,6 +124,7 @@ def test_data_text_is_escaped_in_the_pages(tmp_path):
 
 
 def test_a_frozen_version_never_changes_when_the_data_does(tmp_path):
+    """Rebuilding the same data writes the same bytes; a data edit makes a new version and leaves the old one as it was."""
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     out = tmp_path / "site"
@@ -131,6 +132,10 @@ def test_a_frozen_version_never_changes_when_the_data_does(tmp_path):
     first = _build(out, data, **subset)
     old = out / "v" / first.version
     before = {path.relative_to(old): path.read_bytes() for path in old.rglob("*") if path.is_file()}
+    again = _build(out, data, **subset)
+    assert again.version == first.version
+    rebuilt = {path.relative_to(old): path.read_bytes() for path in old.rglob("*") if path.is_file()}
+    assert rebuilt == before, [str(name) for name in before if rebuilt.get(name) != before[name]]
     header, rows = read_rows(data / "figures.csv")
     rows[0]["notes"] = (rows[0]["notes"] + " Checked again.").strip()
     write_rows(data / "figures.csv", header, rows)

@@ -23,9 +23,11 @@ writes the same pages again. Pure (no streamlit).
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -246,13 +248,28 @@ def rows_csv(data: Data, chart_id: str, lang: str, drawn: registry.Drawn) -> byt
     return safety.csv_download(frame)
 
 
+_SVG_UID = re.compile(rb'id="defs-([0-9a-f]{6})"')
+
+
+def stable_svg(svg: bytes, name: str) -> bytes:
+    """plotly.js names the clip paths of an SVG after a random id; a fixed one makes a rebuild write the same bytes."""
+    found = _SVG_UID.search(svg)
+    if not found:
+        return svg
+    fixed = hashlib.sha1(name.encode()).hexdigest()[:6].encode()
+    return re.sub(rb"(?<=[a-z\-])" + found.group(1) + rb"(?![0-9a-f])", fixed, svg)
+
+
 def images(data: Data, chart_id: str, lang: str) -> dict[str, bytes]:
     """'web.png' -> bytes…: the chart laid out for each size, with the stamp, through the one warm export browser."""
     out: dict[str, bytes] = {}
     for size in IMAGE_SIZES:
         figure = share.draw_for_export(chart_id, data.tables[lang], data.english, lang, {}, f"{size}-png-1", data.version, data.day)
+        for index, trace in enumerate(figure.data):
+            trace.uid = f"trace-{index}"  # else plotly.js names each trace's group at random in the SVG
         for image_format in IMAGE_FORMATS:
-            out[f"{size}.{image_format}"] = exports.render(figure, size, image_format, 1)
+            rendered = exports.render(figure, size, image_format, 1)
+            out[f"{size}.{image_format}"] = stable_svg(rendered, f"{chart_id}-{lang}-{size}") if image_format == "svg" else rendered
     return out
 
 
