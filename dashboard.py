@@ -47,3 +47,4 @@ if not embedded:  # the embed page draws its chart alone (it stops before any fo
     widgets.language_switch()
     widgets.data_notice()
 page.run()
+widgets.page_footer(page.url_path)

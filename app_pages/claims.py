@@ -73,6 +73,7 @@ if shown.empty:
 
 figure = claims.stance_chart(shown, evidence, sources, lang=lang)
 st.plotly_chart(figure, theme=None, config=charts.chart_config("tren-de-aragua-claims-by-topic"), key="claims_chart")
+widgets.chart_share("claims-by-topic")
 with st.expander(_("Data table and download"), icon=":material/table:"):
     table = claims.counts_table(shown, evidence, lang=lang)
     st.dataframe(table, hide_index=True)

@@ -26,14 +26,14 @@ membership = charts.membership_rows(figures)
 membership_table = charts.figure_table(membership, lang)
 widgets.chart_with_data(
     "membership-estimates", charts.membership_estimates(figures, sources, lang), membership_table, charts.table_notes(membership_table, "label", lang),
-    membership["source_id"], sources, image_format, download=downloads.figures(membership, sources, lang=lang),
+    membership["source_id"], sources, image_format, download=downloads.figures(membership, sources, lang=lang), chart_id="membership-estimates",
 )
 
 profits = charts.profit_rows(figures)
 profit_table = charts.figure_table(profits, lang)
 widgets.chart_with_data(
     "annual-profits", charts.profit_estimates(figures, sources, lang), profit_table, charts.table_notes(profit_table, "label", lang),
-    profits["source_id"], sources, image_format, download=downloads.figures(profits, sources, lang=lang),
+    profits["source_id"], sources, image_format, download=downloads.figures(profits, sources, lang=lang), chart_id="annual-profits",
 )
 
 st.header(_("Venezuelans in the US"))
@@ -41,7 +41,7 @@ population = charts.population_rows(figures, lang, english)
 population_table = charts.figure_table(population, lang)
 widgets.chart_with_data(
     "venezuelan-population-us", charts.population_over_time(figures, sources, lang, english), population_table, charts.table_notes(population_table, "label", lang),
-    population["source_id"], sources, image_format, download=downloads.figures(population, sources, lang=lang),
+    population["source_id"], sources, image_format, download=downloads.figures(population, sources, lang=lang), chart_id="venezuelan-population-us",
 )
 
 st.header(_("Border encounters"))
@@ -56,7 +56,7 @@ encounter_table = charts.encounter_table(encounters, lang)
 widgets.chart_with_data(
     f"cbp-venezuelan-encounters-{period.replace('_', '-')}", encounter_figure, encounter_table,
     [charts.encounters_definition(lang), *charts.table_notes(encounter_table, "period", lang)], list(encounters["source_id"]) + list(dates["source_id"]), sources, image_format,
-    download=downloads.series(encounters, sources, lang=lang),
+    download=downloads.series(encounters, sources, lang=lang), chart_id="cbp-venezuelan-encounters",
 )
 with st.expander(_("Dates marked on the chart")):
     dates_table = charts.dates_table(dates, lang)
@@ -68,7 +68,7 @@ context_table = charts.gang_link_table(figures, english)
 context = charts.figure_table(context_table, lang)
 widgets.chart_with_data(
     "gang-linked-migrants-in-context", charts.gang_links_in_context(figures, sources, lang, english), context, charts.table_notes(context, "label", lang),
-    context_table["source_id"], sources, image_format, download=downloads.figures(context_table, sources, lang=lang),
+    context_table["source_id"], sources, image_format, download=downloads.figures(context_table, sources, lang=lang), chart_id="gang-linked-migrants-in-context",
 )
 claims = datasets.load_claims(lang)
 widgets.claims_about_figures(claims, context_table["figure_id"].tolist())

@@ -87,6 +87,7 @@ with details_column:
 with map_column:
     deck = maps.events_map(shown, presence, explore=explore, chosen=chosen_event, lang=lang)
     st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="map_selection", height=560, alt=maps.map_alt(shown, presence, lang))
+    widgets.chart_share("map")
 sources_label = ngettext("Sources of the {n} event shown", "Sources of the {n} events shown", len(shown)).format(n=formats.number(len(shown), lang))
 with st.expander(sources_label, icon=":material/menu_book:"):
     widgets.source_note(shown["source_id"].unique(), sources, prefix="Event source")

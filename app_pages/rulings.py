@@ -37,6 +37,7 @@ shown = timeline.filter_rulings(rulings, chosen_cases, chosen_levels)
 
 figure = timeline.rulings_timeline(shown, sources, as_of=timeline.as_of_label(rulings, lang=lang), lang=lang)
 st.plotly_chart(figure, config=timeline.EXPORT_CONFIG, theme=None, alt=timeline.alt_text(figure, shown, lang=lang))
+widgets.chart_share("rulings-timeline")
 with st.expander(_("Sources of the rulings shown"), icon=":material/menu_book:"):
     widgets.source_note(shown["source_id"].tolist(), sources)
 

@@ -16,8 +16,10 @@ import pandas as pd
 import streamlit as st
 
 from components import charts, claimreview, claims, i18n, labels, maps, timeline, transforms
+from components import datasets
 from components.datasets import current_errors, load_state
 from components.i18n import N_, formats
+from components.publishing import citations, exports, registry, share
 from components.safety import csv_download, escape_markdown, quote_markdown
 
 # A link's query string is untrusted: values longer than this, or more of them, are not looked at.
@@ -396,17 +398,20 @@ def low_confidence_warning(confidence: object) -> None:
 
 def chart_with_data(
     name: str, figure, table: pd.DataFrame, notes: Sequence[str], source_ids: Sequence[str], sources: pd.DataFrame, image_format: str,
-    download: pd.DataFrame | None = None,
+    download: pd.DataFrame | None = None, chart_id: str | None = None,
 ) -> None:
     """A chart (exported as tren-de-aragua-<name>), then its table, CSV and notes in an expander, then its sources.
 
     download is the machine-friendly frame for the CSV (components.downloads); without it the table is offered.
+    chart_id (a components.publishing.registry id) puts 'Download image' and 'Cite this chart' under the chart.
     """
     lang = current_lang()
     _ = i18n.gettext_for(lang)
     filename = f"tren-de-aragua-{name}"
     config = _in_lang(charts.chart_config, filename, image_format, lang=lang)
     st.plotly_chart(figure, theme=None, config=config, key=f"figures_{name}_chart", alt=_in_lang(charts.describe, figure, lang=lang))
+    if chart_id is not None:
+        chart_share(chart_id)
     with st.expander(_("Data table, notes and download"), icon=":material/table:"):
         st.dataframe(table, hide_index=True)
         download_csv(table if download is None else download, f"{filename}.csv", key=f"figures_{name}_csv")
@@ -640,3 +645,102 @@ def apply_map_click(event_ids: pd.Series, selection_key: str, choice_key: str) -
 def bring_into_view(container_key: str, nonce: int) -> None:
     """Scroll the container with this key into view when it starts off-screen (keys are code, never data)."""
     st.html(_SCROLL_INTO_VIEW.format(nonce=int(nonce), key=container_key), unsafe_allow_javascript=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Sharing: image downloads, 'Cite this chart', 'Copy link' and the data version in the footer
+
+_PENDING_CITES = "share_pending_cites"  # session key: this run's cite boxes, filled once the page has written its URL
+
+
+def served_version() -> str:
+    """The version of the data readers see: the files' own, or the last good data's while the files are being fixed."""
+    return load_state().version if current_errors() else datasets.data_version()
+
+
+def data_day() -> str:
+    """The ISO date of the data served (its last change), for file names, the footer and the images' stamp."""
+    return share.data_date(datasets.load_changes())
+
+
+def page_query() -> dict[str, list[str]]:
+    """The page's whole view as it is in the URL now (filters, selection, period) and the language."""
+    return share.page_params({key: st.query_params.get_all(key) for key in st.query_params}, current_lang())
+
+
+def _chart_tables(chart_id: str, lang: str) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    loaders = {name: getattr(datasets, f"load_{name}") for name in share.NEEDS[chart_id]}
+    tables = {name: load(lang) for name, load in loaders.items()}
+    english = {name: tables[name] if lang == "en" else getattr(datasets, f"load_{name}")() for name in share.ENGLISH_NEEDS.get(chart_id, ())}
+    return tables, english or tables
+
+
+def _run_token() -> object:
+    """An object that is new on every run of the script (a box left by a stopped run is never filled)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.cursors if ctx is not None else None
+
+
+def chart_share(chart_id: str) -> None:
+    """Under a chart: 'Download image' (size and format, drawn on the click only) and 'Cite this chart'."""
+    lang = current_lang()
+    _ = i18n.gettext_for(lang)
+    version, day = served_version(), data_day()
+    view = registry.view_of(chart_id, {key: st.query_params.get_all(key) for key in st.query_params})
+    tables, english = _chart_tables(chart_id, lang)
+    with st.container(horizontal=True, key=f"share_{chart_id}"):
+        with st.popover(_("Download image"), icon=":material/image:", key=f"share_{chart_id}_image"):
+            offered = exports.choices(lang)
+            choice = st.selectbox(
+                _("Size and format"), list(offered), format_func=offered.get, key=f"share_{chart_id}_choice", index=list(offered).index(share.DEFAULT_CHOICE),
+            )
+            st.download_button(
+                _("Download"),
+                data=functools.partial(share.export_chart, chart_id, tables, english, lang, view, choice, version, day),
+                file_name=share.download_name(chart_id, lang, day, version, choice),
+                mime=share.download_mime(choice),
+                key=f"share_{chart_id}_file",
+                on_click="ignore",
+                icon=":material/download:",
+            )
+            st.caption(_("Drawn for the chosen size, with its title, sources, the data version and date inside the image."))
+        with st.popover(_("Cite this chart"), icon=":material/format_quote:", key=f"share_{chart_id}_cite"):
+            box = st.empty()
+    pending = st.session_state.get(_PENDING_CITES)
+    token = _run_token()
+    if not pending or pending[0] is not token:
+        pending = [token, []]
+        st.session_state[_PENDING_CITES] = pending
+    pending[1].append((chart_id, box))
+
+
+def _fill_cites(lang: str) -> None:
+    """Write each chart's cite text now that the page has put every filter and selection in the URL."""
+    pending = st.session_state.pop(_PENDING_CITES, None)
+    if not pending or pending[0] is not _run_token():
+        return
+    _ = i18n.gettext_for(lang)
+    version, today, query, site = served_version(), date.today(), page_query(), site_url()
+    for chart_id, box in pending[1]:
+        url = citations.permalink(site, registry.CHARTS[chart_id].page, query)
+        with box.container():
+            st.caption(_("Copy this text into your story (the button at the right of the box copies it):"))
+            st.code(share.cite(chart_id, version, today, url, lang), language=None, wrap_lines=True)
+
+
+def page_footer(path: str) -> None:
+    """At the foot of every page: 'Copy link' (the permalink of the page's whole view) and the data version served."""
+    lang = current_lang()
+    _ = i18n.gettext_for(lang)
+    _fill_cites(lang)
+    version = served_version()
+    if not version:  # no data to show: nothing to cite or link to
+        return
+    st.divider()
+    with st.container(horizontal=True, vertical_alignment="center", key="share_footer"):
+        with st.popover(_("Copy link"), icon=":material/link:", key="share_link"):
+            st.caption(_("The link to this page as you see it: its filters, selection and language."))
+            st.code(citations.permalink(site_url(), path, page_query()), language=None, wrap_lines=True)
+        st.caption(escape_markdown(share.footer_text(version, data_day(), lang)))
