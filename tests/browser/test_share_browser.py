@@ -29,6 +29,8 @@ def test_a_social_svg_downloads_with_the_data_version(visit, hostile_data_dir):
     body = page.locator('[data-testid="stPopoverBody"]').filter(has_text="Size and format")
     if not body.is_visible():  # a rerun may close the popover: open it again, the choice is kept
         _open_image_control(opened)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "share-download-desktop.png")
     with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download_info:
         page.locator('[data-testid="stPopoverBody"]').filter(has_text="Size and format").get_by_role("button", name="Download", exact=True).click()
     download = download_info.value
@@ -47,6 +49,14 @@ def test_the_share_controls_fit_a_phone(visit):
     control.scroll_into_view_if_needed()
     box = control.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
+    control.get_by_role("button", name="Descargar imagen").click()
+    image = page.locator('[data-testid="stPopoverBody"]').filter(has_text="Tamaño y formato")
+    image.wait_for(state="visible")
+    image_box = image.bounding_box()
+    assert image_box["x"] >= 0 and image_box["x"] + image_box["width"] <= 375 + 1
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "share-download-phone-es.png")
+    page.keyboard.press("Escape")
     control.get_by_role("button", name="Citar este gráfico").click()
     body = page.locator('[data-testid="stPopoverBody"]').filter(has_text="Monitor del Tren de Aragua")
     body.wait_for(state="visible")
