@@ -119,7 +119,7 @@ a {{ color: #0b57a4; }}
 .meta, .source {{ color: {theme.GREY}; font-size: 0.9rem; }}
 .chart {{ width: 100%; }}
 .grid {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 20px; padding: 0; list-style: none; }}
-.grid li {{ border: 1px solid #d0d7de; border-radius: 6px; padding: 12px; }}
+.grid > li {{ border: 1px solid #d0d7de; border-radius: 6px; padding: 12px; }}
 .grid img {{ width: 100%; height: auto; border: 1px solid #eee; }}
 .links {{ display: flex; flex-wrap: wrap; gap: 4px 14px; padding: 0; list-style: none; }}
 pre, code {{ white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.85rem; }}
@@ -141,6 +141,7 @@ def page(lang: str, title: str, body: str, *, head: str = "", body_class: str = 
         f'<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="referrer" content="no-referrer">\n'
+        '<link rel="icon" href="data:,">\n'  # no request for /favicon.ico (a 404 on most hosts)
         f"<title>{esc(title)}</title>\n<style>{CSS.replace('{water}', water)}</style>\n{head}</head>\n"
         f"<body{classes}>\n{body}\n</body>\n</html>\n"
     )
@@ -187,8 +188,9 @@ def cite_block(data: Data, chart_id: str, lang: str) -> str:
     )
 
 
-# Fills in the cite text's date accessed (today, in the page's language) and the page's own address when it is
-# served from a host (from file:// the address stays the site's relative path). Text only, never HTML.
+# Fills in the cite text's date accessed (today, in the page's language) and, when the page is served from a host,
+# the frozen page's full address (body data-root leads from the page to the site's root; from file:// the address
+# stays the site's relative path). Text only, never HTML.
 CITE_SCRIPT = """<script>
 (function () {
   var box = document.getElementById("cite-text");
@@ -198,7 +200,7 @@ CITE_SCRIPT = """<script>
     var today = new Date().toLocaleDateString(lang === "es" ? "es" : "en-GB", {day: "numeric", month: "long", year: "numeric"});
     text = text.replace(box.dataset.day, today);
     if (/^https?:$/.test(location.protocol) && !/^https?:/.test(box.dataset.url)) {
-      text = text.replace(box.dataset.url, new URL(location.pathname.replace(/[^\\/]*$/, "") + (document.body.dataset.self || ""), location.href).href);
+      text = text.replace(box.dataset.url, new URL((document.body.dataset.root || "") + box.dataset.url, location.href).href);
     }
   } catch (error) { /* keep the text as written */ }
   box.textContent = text;
@@ -310,7 +312,7 @@ def chart_page(data: Data, chart_id: str, lang: str, drawn: registry.Drawn) -> s
         + CITE_SCRIPT
     )
     head = '<script src="../assets/plotly.min.js"></script>\n'
-    return page(lang, embeds.embed_title(chart_id, lang), body, head=head).replace("<body>", f'<body data-self="{esc(base)}.html">', 1)
+    return page(lang, embeds.embed_title(chart_id, lang), body, head=head).replace("<body>", '<body data-root="../../">', 1)
 
 
 def embed_page(data: Data, chart_id: str, lang: str, drawn: registry.Drawn, inner: str, head: str) -> str:
@@ -417,7 +419,7 @@ def map_page(data: Data, lang: str, drawn: registry.Drawn) -> str:
         + footer(data, lang, "map")
         + CITE_SCRIPT
     )
-    return page(lang, embeds.embed_title("map", lang), body, head=head, water=theme.WATER).replace("<body>", f'<body data-self="{esc(base)}.html">', 1)
+    return page(lang, embeds.embed_title("map", lang), body, head=head, water=theme.WATER).replace("<body>", '<body data-root="../">', 1)
 
 
 # --------------------------------------------------------------------------------------------
