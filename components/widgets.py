@@ -19,7 +19,7 @@ from components import charts, claimreview, claims, i18n, labels, maps, timeline
 from components import datasets
 from components.datasets import current_errors, load_state
 from components.i18n import N_, formats
-from components.publishing import citations, exports, registry, share
+from components.publishing import citations, embeds, exports, registry, share
 from components.safety import csv_download, escape_markdown, quote_markdown
 
 # A link's query string is untrusted: values longer than this, or more of them, are not looked at.
@@ -411,7 +411,7 @@ def chart_with_data(
     config = _in_lang(charts.chart_config, filename, image_format, lang=lang)
     st.plotly_chart(figure, theme=None, config=config, key=f"figures_{name}_chart", alt=_in_lang(charts.describe, figure, lang=lang))
     if chart_id is not None:
-        chart_share(chart_id)
+        chart_share(chart_id, figure_height=figure.layout.height)
     with st.expander(_("Data table, notes and download"), icon=":material/table:"):
         st.dataframe(table, hide_index=True)
         download_csv(table if download is None else download, f"{filename}.csv", key=f"figures_{name}_csv")
@@ -683,8 +683,8 @@ def _run_token() -> object:
     return ctx.cursors if ctx is not None else None
 
 
-def chart_share(chart_id: str) -> None:
-    """Under a chart: 'Download image' (size and format, drawn on the click only) and 'Cite this chart'."""
+def chart_share(chart_id: str, figure_height: object = None) -> None:
+    """Under a chart: 'Download image' (size and format, drawn on the click only), 'Cite this chart' and 'Embed'."""
     lang = current_lang()
     _ = i18n.gettext_for(lang)
     version, day = served_version(), data_day()
@@ -708,12 +708,14 @@ def chart_share(chart_id: str) -> None:
             st.caption(_("Drawn for the chosen size, with its title, sources, the data version and date inside the image."))
         with st.popover(_("Cite this chart"), icon=":material/format_quote:", key=f"share_{chart_id}_cite"):
             box = st.empty()
+        with st.popover(_("Embed"), icon=":material/code:", key=f"share_{chart_id}_embed"):
+            embed_box = st.empty()
     pending = st.session_state.get(_PENDING_CITES)
     token = _run_token()
     if not pending or pending[0] is not token:
         pending = [token, []]
         st.session_state[_PENDING_CITES] = pending
-    pending[1].append((chart_id, box))
+    pending[1].append((chart_id, box, embed_box, figure_height))
 
 
 def _fill_cites(lang: str) -> None:
@@ -723,11 +725,17 @@ def _fill_cites(lang: str) -> None:
         return
     _ = i18n.gettext_for(lang)
     version, today, query, site = served_version(), date.today(), page_query(), site_url()
-    for chart_id, box in pending[1]:
+    for chart_id, box, embed_box, figure_height in pending[1]:
         url = citations.permalink(site, registry.CHARTS[chart_id].page, query)
         with box.container():
             st.caption(_("Copy this text into your story (the button at the right of the box copies it):"))
             st.code(share.cite(chart_id, version, today, url, lang), language=None, wrap_lines=True)
+        view = registry.view_of(chart_id, query)
+        with embed_box.container():
+            st.caption(_("Live: follows every update of the data."))
+            st.code(embeds.snippet(site, chart_id, lang, view, figure_height), language="html", wrap_lines=True)
+            st.caption(_("Frozen at data version {version}: never changes after publication (served by the tracker's static site).").format(version=version[:6]))
+            st.code(embeds.snippet(site, chart_id, lang, view, figure_height, version=version), language="html", wrap_lines=True)
 
 
 def page_footer(path: str) -> None:

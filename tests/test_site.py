@@ -150,3 +150,19 @@ def test_a_frozen_version_never_changes_when_the_data_does(tmp_path):
     assert second.version[:6] in latest and first.version[:6] not in latest
     listed = (out / "index.html").read_text(encoding="utf-8")
     assert listed.index(second.version) < listed.index(first.version), "the newest version is listed first"
+
+
+def test_a_published_version_is_left_as_it_was_even_by_newer_code(tmp_path):
+    """Once a version is built in full (.complete), a rebuild leaves its files alone; rebuild=True writes them again."""
+    out = tmp_path / "site"
+    subset = {"charts_wanted": ["annual-profits"], "langs": ["en"]}
+    first = _build(out, ROOT / "data", **subset)
+    folder = out / "v" / first.version
+    (folder / site.COMPLETE_MARK).write_text(first.version + "\n")
+    page = folder / "charts" / "annual-profits-en.html"
+    published = page.read_bytes() + b"<!-- as published -->"
+    page.write_bytes(published)  # what a story embeds, drawn by an older version of the code
+    _build(out, ROOT / "data", **subset)
+    assert page.read_bytes() == published
+    _build(out, ROOT / "data", rebuild=True, **subset)
+    assert page.read_bytes() != published

@@ -20,11 +20,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", default=None, help="the data package (default: TDA_DATA_DIR, else data/)")
     parser.add_argument("--chart", action="append", choices=list(registry.CHARTS), help="only this chart (repeatable)")
     parser.add_argument("--lang", action="append", choices=list(site.LANGS), help="only this language (repeatable)")
+    parser.add_argument("--rebuild-version", action="store_true", help="write the data version's folder again even if it is already published (frozen)")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message="The kopts argument is ignored")
     print(f"Building the static site in {Path(args.site_dir).resolve()}")
     try:
-        result = site.build(args.site_dir, args.data_dir, charts_wanted=args.chart, langs=args.lang)
+        result = site.build(args.site_dir, args.data_dir, charts_wanted=args.chart, langs=args.lang, rebuild=args.rebuild_version)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -136,13 +136,13 @@ def frame(figure: go.Figure, events: pd.DataFrame, presence: pd.DataFrame, sourc
     notes = [maps.size_caption(events, lang=lang), source_text, as_of] + [stamp for _name, stamp in chart_layout.stamp_note()]
     note_lines = [line for note in notes if note for line in _lines(note, chars(NOTE_SIZE))]
     entries = sum(1 for trace in figure.data if trace.showlegend is not False)
-    legend_px = 0 if wide else (entries + 1) // 2 * 20 + 10
+    legend_px = 0 if wide else entries * 19 + 30  # one column, and a gap between the presence and event groups
     top = 16 + 26 * len(title) + 18 * len(subtitle) + 12
     bottom = legend_px + 16 * len(note_lines) + 14
     height = layout.height or int(width * 0.62) + top + bottom
     for index, line in enumerate(note_lines):
         figure.add_annotation(
-            text=line, x=0, xref="paper", xanchor="left", y=0, yref="paper", yanchor="top", yshift=-(legend_px + 6 + 16 * index),
+            text=line, x=0, xref="paper", xanchor="left", y=0, yref="paper", yanchor="top", yshift=-(legend_px + 10 + 16 * index),
             showarrow=False, align="left", name="note", font={"family": theme.FONT, "size": NOTE_SIZE, "color": theme.GREY},
         )
     figure.update_layout(
@@ -159,7 +159,7 @@ def frame(figure: go.Figure, events: pd.DataFrame, presence: pd.DataFrame, sourc
         legend=(
             {"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top", "font": {"size": 12}}
             if wide
-            else {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "top", "entrywidth": 0.5, "entrywidthmode": "fraction", "font": {"size": 12}}
+            else {"orientation": "v", "x": 0, "xanchor": "left", "y": 0, "yanchor": "top", "yref": "paper", "font": {"size": 12}, "tracegroupgap": 8}
         ),
         separators=formats.plotly_separators(lang),
     )

@@ -492,6 +492,9 @@ class Result:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+COMPLETE_MARK = ".complete"  # written last in a version folder built in full: from then on it is frozen
+
+
 def _write(path: Path, content: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
@@ -537,8 +540,13 @@ def build(
     charts_wanted: Iterable[str] | None = None,
     langs: Iterable[str] | None = None,
     log: Callable[[str], None] = print,
+    rebuild: bool = False,
 ) -> Result:
-    """Write (or rewrite, identically) v/<version>/ for the data in data_dir, then latest/ and the top index."""
+    """Write v/<version>/ for the data in data_dir, then latest/ and the top index.
+
+    A version already built in full is frozen: it is left exactly as published (stories embed it), even
+    when the code that draws it has changed since; rebuild=True writes it again (a correction of the
+    drawing itself, to be logged in public like any other)."""
     from components.validation import data_dir as default_data_dir
 
     started = time.monotonic()
@@ -548,8 +556,13 @@ def build(
     languages = [lang for lang in LANGS if langs is None or lang in set(langs)]
     result = Result(data.version)
     folder = site_dir / "v" / data.version
-    write_assets(folder / "assets")
-    for lang in languages:
+    complete = folder / COMPLETE_MARK
+    frozen = complete.exists() and not rebuild
+    if frozen:
+        log(f"  v/{data.version}/ is already published: left as it is (--rebuild-version writes it again)")
+    else:
+        write_assets(folder / "assets")
+    for lang in [] if frozen else languages:
         for chart_id in chart_ids:
             began = time.monotonic()
             drawn = draw(data, chart_id, lang)
@@ -569,6 +582,8 @@ def build(
             result.timings[base] = time.monotonic() - began
             log(f"  {base}: {result.timings[base]:.1f} s")
         _write(folder / f"index-{lang}.html", index_page(data, lang, chart_ids))
+    if not frozen and charts_wanted is None and langs is None:
+        _write(complete, data.version + "\n")
     latest = site_dir / "latest"
     staging = site_dir / ".latest.part"
     shutil.rmtree(staging, ignore_errors=True)
