@@ -65,12 +65,7 @@ else:
     ruling = timeline.ruling_by_id(shown, chosen)
     widgets.facts_list(timeline.ruling_details(ruling, lang=lang))
     widgets.low_confidence_warning(ruling["confidence"])
-    widgets.quote_block(ruling["quote"])
-    translated = ruling.get("quote_translation")
-    if isinstance(translated, str) and translated.strip():  # the quote stays in its source's language; this is ours
-        # TRANSLATORS: beside a quote in another language: the tracker's own translation of it.
-        label = _("Translation by the tracker:")
-        st.markdown(f"*{escape_markdown(label)}* {escape_markdown(translated)}")
+    widgets.row_quote_block(ruling, sources)  # the source's words, with the tracker's translation beside them
     widgets.source_note([ruling["source_id"]], sources)
     court_document = timeline.court_document(ruling)
     if court_document:
