@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components import charts, i18n, labels, schemas, theme, transforms
-from components.headlines import Card
+from components.headlines import Card, confidence_mix
 from components.i18n import N_, formats
 
 STANCES = ["contradicts", "qualifies", "supports"]  # the order a reader scans: against first
@@ -331,22 +331,6 @@ def stance_chart(claims: pd.DataFrame, assessments: pd.DataFrame, sources: pd.Da
     return framed.update_layout(separators=formats.plotly_separators(lang))
 
 
-def _confidence_note(confidences: pd.Series, lang: str) -> str:
-    """'Confidence varies by assessment: 3 high, 15 medium, 6 low' when the assessments counted differ in confidence; '' when they agree."""
-    _ = i18n.gettext_for(lang)
-    pgettext = i18n.pgettext_for(lang)
-    counts = confidences.astype(str).value_counts()
-    if len(counts) <= 1:
-        return ""
-    words = {
-        "high": pgettext("how many assessments have each confidence", "{n} high"),
-        "medium": pgettext("how many assessments have each confidence", "{n} medium"),
-        "low": pgettext("how many assessments have each confidence", "{n} low"),
-    }
-    parts = [words[level].format(n=formats.number(int(counts[level]), lang)) for level in ("high", "medium", "low") if level in counts]
-    return _("Confidence varies by assessment: {counts}").format(counts=", ".join(parts))
-
-
 def claims_card(claims: pd.DataFrame, assessments: pd.DataFrame, lang: str = "en") -> Card | None:
     """The overview's card: how many claims and assessments are tracked, and what the evidence does to the claims, by stance."""
     if claims.empty:
@@ -371,5 +355,5 @@ def claims_card(claims: pd.DataFrame, assessments: pd.DataFrame, lang: str = "en
     weakest = next((level for level in ("low", "medium", "high") if level in set(tracked["confidence"].astype(str))), "high")
     return Card(
         heading=_("Claims checked against the evidence"), value=_claim_count(len(claims), lang), detail=detail, source_ids=(), page="claims",
-        confidence=weakest, confidence_note=_confidence_note(tracked["confidence"], lang),
+        confidence=weakest, confidence_note=confidence_mix(tracked["confidence"], "assessment", lang),
     )

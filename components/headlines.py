@@ -21,6 +21,7 @@ _STATUS_ORDER = {"official": 0, "estimate": 1, "reported": 2}
 _CONFIDENCE_MIX = {
     "figure": N_("Confidence varies by figure: {counts}"),
     "ruling": N_("Confidence varies by ruling: {counts}"),
+    "assessment": N_("Confidence varies by assessment: {counts}"),
 }
 
 

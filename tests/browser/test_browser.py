@@ -166,9 +166,8 @@ def _allowed(rule: str, node: dict) -> bool:
     return any(rule == allowed_rule and fragment in target for allowed_rule, fragment in STREAMLIT_OWN)
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_page_has_no_serious_accessibility_violation(visit, name):
-    opened = visit(PAGES[name], DESKTOP)
+def axe_blocking(opened, name: str) -> list[str]:
+    """Run axe-core in the page; report every finding, save the full result as artifacts/axe/<name>.json, return the serious or critical ones."""
     opened.page.add_script_tag(path=str(AXE))
     result = opened.page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
     (ARTIFACTS / "axe").mkdir(parents=True, exist_ok=True)
@@ -183,4 +182,9 @@ def test_page_has_no_serious_accessibility_violation(visit, name):
     for finding in result["incomplete"]:  # axe could not decide (e.g. text over SVG): for a person to check
         report(f"axe {name} needs review: {finding['id']} ({finding['impact']}) on {len(finding['nodes'])} elements, e.g. {json.dumps(finding['nodes'][0]['target'])}")
     report(f"axe {name}: {len(result['violations'])} rules violated, {len(result['incomplete'])} to review, {len(result['passes'])} passed")
-    assert blocking == [], f"axe found serious or critical violations on {name}"
+    return blocking
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_serious_accessibility_violation(visit, name):
+    assert axe_blocking(visit(PAGES[name], DESKTOP), name) == [], f"axe found serious or critical violations on {name}"

@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import json
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from components import i18n
-from tests.browser.helpers import ARTIFACTS
-from tests.browser.test_browser import AXE, AXE_TAGS, BLOCKING_IMPACTS, DRAWN, SIZES, _allowed, report
+from tests.browser.test_browser import DRAWN, SIZES, axe_blocking
 
 PAGES = {"overview": "/", "map": "/map", "figures": "/figures", "rulings": "/rulings", "claims": "/claims", "sources": "/sources"}
 _ = i18n.gettext_for("es")
@@ -51,17 +49,5 @@ def test_the_switch_brings_english_back_on_the_same_page_and_spanish_again(visit
 
 @pytest.mark.parametrize("name", PAGES)
 def test_page_in_spanish_has_no_serious_accessibility_violation(visit, name):
-    opened = visit(PAGES[name] + "?lang=es", SIZES["desktop"])
-    opened.page.add_script_tag(path=str(AXE))
-    result = opened.page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-    (ARTIFACTS / "axe").mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "axe" / f"es-{name}.json").write_text(json.dumps(result, indent=1))
-    blocking = []
-    for finding in result["violations"]:
-        for node in finding["nodes"]:
-            allowed = _allowed(finding["id"], node)
-            report(f"axe es-{name} violation: {finding['id']} ({finding['impact']}){' allow-listed' if allowed else ''} at {json.dumps(node['target'])}")
-            if finding["impact"] in BLOCKING_IMPACTS and not allowed:
-                blocking.append(f"{finding['id']} ({finding['impact']}) at {node['target']}: {finding['help']}")
-    report(f"axe es-{name}: {len(result['violations'])} rules violated, {len(result['incomplete'])} to review, {len(result['passes'])} passed")
+    blocking = axe_blocking(visit(PAGES[name] + "?lang=es", SIZES["desktop"]), f"es-{name}")
     assert blocking == [], f"axe found serious or critical violations on {name} in Spanish"
