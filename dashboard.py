@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from components import i18n, widgets
+from components import chart_layout, i18n, widgets
 
 # A local icon: a :material: icon would make every browser fetch it from a font CDN.
 ICON = Path(__file__).resolve().parent / "static" / "favicon.png"
@@ -46,5 +46,6 @@ page = st.navigation(
 if not embedded:  # the embed page draws its chart alone (it stops before any footer)
     widgets.language_switch()
     widgets.data_notice()
-page.run()
+with chart_layout.stamped(widgets.chart_stamp()):  # every chart carries the tracker's name and the data version
+    page.run()
 widgets.page_footer(page.url_path)

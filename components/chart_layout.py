@@ -25,7 +25,7 @@ CHAR_EM = {"title": 0.6, "text": 0.56}
 class ChartLayout:
     width: int | None = None  # None: on the page
     height: int | None = None  # None: the chart's own height
-    stamp: str = ""  # a last line inside an exported image
+    stamp: str = ""  # a last line inside the chart: the tracker and the data version
 
     @property
     def exporting(self) -> bool:
@@ -43,6 +43,16 @@ def current() -> ChartLayout:
 def sized(width: int, height: int | None = None, stamp: str = "") -> Iterator[ChartLayout]:
     """Charts built inside are laid out for an image of width x height (height None: their own)."""
     token = _CURRENT.set(ChartLayout(width, height, stamp))
+    try:
+        yield _CURRENT.get()
+    finally:
+        _CURRENT.reset(token)
+
+
+@contextmanager
+def stamped(stamp: str) -> Iterator[ChartLayout]:
+    """Charts built inside keep the page's layout and carry the stamp as their last note (the data version on the page)."""
+    token = _CURRENT.set(ChartLayout(stamp=stamp))
     try:
         yield _CURRENT.get()
     finally:
@@ -71,6 +81,6 @@ def plot_px(natural: int, top: int, bottom: int) -> int:
 
 
 def stamp_note() -> list[tuple[str, str]]:
-    """The stamp as a last footnote of an exported image (none on a page)."""
+    """The stamp as a last footnote (none when nothing set one: a chart built outside a page or an export)."""
     stamp = current().stamp
     return [("stamp", stamp)] if stamp else []

@@ -281,7 +281,7 @@ def change_log(changes: pd.DataFrame) -> None:
     if i18n.normalize(lang) == i18n.DEFAULT_LANG:
         st.dataframe(shown, hide_index=True, column_config={"record_id": "record", "description": st.column_config.TextColumn("what changed", width="large")})
         return
-    pgettext = i18n.pgettext_for(lang)
+    _, pgettext = i18n.gettext_for(lang), i18n.pgettext_for(lang)
     headers = {
         "date": pgettext("change log header", "date"),
         "file": pgettext("change log header", "file"),
@@ -289,6 +289,8 @@ def change_log(changes: pd.DataFrame) -> None:
         "change": pgettext("change log header", "change"),
         "description": pgettext("change log header", "what changed"),
     }
+    # The descriptions are the editors' words, kept in English (the change log has no row ids to key a translation by): say so.
+    headers["description"] = _("{column} (in English)").format(column=headers["description"])
     shown = shown.assign(change=[_change_words(change, lang) for change in shown["change"]]).rename(columns=headers)
     st.dataframe(shown, hide_index=True, column_config={headers["description"]: st.column_config.TextColumn(headers["description"], width="large")})
 
@@ -651,6 +653,12 @@ def bring_into_view(container_key: str, nonce: int) -> None:
 # Sharing: image downloads, 'Cite this chart', 'Copy link' and the data version in the footer
 
 _PENDING_CITES = "share_pending_cites"  # session key: this run's cite boxes, filled once the page has written its URL
+
+
+def chart_stamp() -> str:
+    """The last line inside every chart on the page: 'Tren de Aragua tracker · data version 3f2a9c' ('' without data)."""
+    version = served_version()
+    return citations.stamp_line(version[:6], "", current_lang()) if version else ""
 
 
 def served_version() -> str:

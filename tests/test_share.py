@@ -183,3 +183,19 @@ def test_the_footer_shows_the_version_of_the_data_served_while_an_edit_is_broken
     footer = [caption.value for caption in at.caption if caption.value.startswith("Data version ")]
     assert footer and footer[0].startswith(f"Data version {good[:6]} ")
     assert all(good[:6] in text and broken[:6] not in text for text in _cite(at, "en"))
+
+
+@pytest.mark.parametrize("page", ["app_pages/figures.py", "app_pages/rulings.py", "app_pages/claims.py"])
+def test_every_chart_on_a_page_carries_the_tracker_and_the_data_version(page):
+    """Inside every chart, not only its exports: a screenshot of the page still says which data it shows."""
+    import json as json_module
+
+    from components import i18n as i18n_module
+
+    at = open_page(page, {"lang": "es"})
+    stamp = i18n_module.gettext_for("es")("data version {version}").format(version=datasets.data_version()[:6])
+    drawn = at.get("plotly_chart")
+    assert drawn
+    for chart in drawn:
+        notes = [note.get("text", "") for note in json_module.loads(chart.proto.spec)["layout"].get("annotations", [])]
+        assert any(stamp in note for note in notes), notes[-3:]

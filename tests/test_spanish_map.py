@@ -165,11 +165,6 @@ def test_the_presence_table_in_spanish_names_countries_in_spanish_in_spanish_ord
     assert list(english.columns) == ["Country", "Status", "Reported", "Confidence", "Source"]
 
 
-@pytest.mark.xfail(
-    reason="i18n.read_catalogue merges part files by msgid only, so core.po's 'Reported' (no context) hides "
-    "map.po's pgettext('presence table header', 'Reported'); passes once the merge looks at the context too",
-    strict=False,
-)
 def test_the_presence_table_date_header_is_spanish(tables):
     assert list(maps.presence_table(tables["presence"], tables["sources"], "es").columns) == ["País", "Situación", "Fecha del reporte", "Confianza", "Fuente"]
 

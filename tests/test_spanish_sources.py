@@ -253,7 +253,7 @@ def test_the_sources_page_in_spanish():
     assert "Creative Commons Atribución 4.0" in text and "| columna | tipo | descripción | reglas |" in text
     assert any(expander.label == "events.csv: cada fila es un evento fechado y ubicado" for expander in at.expander)
     listed, changes = at.dataframe[0].value, at.dataframe[1].value
-    assert "id de la fuente" in listed.columns and list(changes.columns) == ["fecha", "archivo", "registro", "cambio", "qué cambió"]
+    assert "id de la fuente" in listed.columns and list(changes.columns) == ["fecha", "archivo", "registro", "cambio", "qué cambió (en inglés)"]  # the editors' words stay English, said so
     assert set(changes["cambio"]) <= {"agregado", "corregido", "eliminado"}
     labels = {button.proto.label for button in at.get("download_button")}
     assert labels == {"Descargar todo el paquete de datos", "Descargar CSV"}
@@ -268,7 +268,7 @@ def test_the_overview_in_spanish_shows_the_readers_pieces_in_spanish():
     assert {"Mapa de eventos", "Fuentes y método"} <= links and "Map of events" not in links
     notes = [block.value for block in at.markdown if block.value.startswith(":small[")]
     assert notes and all(note.startswith((":small[Fuente: ", ":small[Fuentes: ")) for note in notes)
-    assert list(at.dataframe[0].value.columns) == ["fecha", "archivo", "registro", "cambio", "qué cambió"]
+    assert list(at.dataframe[0].value.columns) == ["fecha", "archivo", "registro", "cambio", "qué cambió (en inglés)"]  # the editors' words stay English, said so
 
 
 def test_an_unknown_language_shows_a_notice_and_the_page_in_english():
