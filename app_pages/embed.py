@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 
 import streamlit as st
 
-from components import charts, datasets, maps, timeline, transforms, widgets
+from components import charts, datasets, maps, timeline, widgets
 from components.publishing import embeds, registry
 
 lang = widgets.current_lang()
@@ -45,7 +45,7 @@ sources = tables["sources"]
 if chart_id == "map":
     # The interactive map, as on the map page: legends above it, a text tooltip, the page scrolls through it.
     events, presence = tables["events"], tables["presence"]
-    picked = transforms.filter_events(events, view.get("map_type") or None, view.get("map_country") or None, view.get("map_status") or None)
+    picked = registry.map_rows(events, view)
     shown = maps.event_labels(picked, lang)
     st.markdown(f"**{registry.title(chart_id, lang)}**")
     st.markdown(maps.event_type_legend(shown, lang), unsafe_allow_html=True)

@@ -111,3 +111,17 @@ def test_on_a_page_charts_keep_their_phone_layout(tables):
 
     figure = charts.membership_estimates(tables["figures"], tables["sources"])
     assert figure.layout.width is None
+
+
+def test_the_map_picture_follows_the_pages_date_filter(tables):
+    from components.publishing import registry
+
+    english = _localized(tables, "en")
+    everything = registry.draw("map", english, english, "en")
+    dates = english["events"]["date"].dropna().sort_values()
+    middle = dates.iloc[len(dates) // 2].strftime("%Y-%m-%d")
+    later = registry.draw("map", english, english, "en", {"map_dates": [f"{middle}..{dates.iloc[-1].strftime('%Y-%m-%d')}"]})
+    assert 0 < len(later.rows) < len(everything.rows)
+    assert (later.rows["date"] >= middle).all()
+    assert len(registry.draw("map", english, english, "en", {"map_dates": ["not..a range"]}).rows) == len(everything.rows)
+    assert registry.view_of("map", {"map_dates": ["2024-01-01..2024-12-31"], "lang": ["es"]}) == {"map_dates": ["2024-01-01..2024-12-31"]}

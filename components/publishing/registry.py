@@ -98,9 +98,27 @@ def _claims(tables: Tables, english: Tables, lang: str, view: View) -> Drawn:
     return Drawn(figure, list(evidence["source_id"]), evidence, _latest(evidence["date"]))
 
 
+def _day_range(view: View, key: str) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The page's ?map_dates=YYYY-MM-DD..YYYY-MM-DD (as the map's date filter writes it); (None, None) otherwise."""
+    values = _many(view, key)
+    parts = values[0].split("..") if values else []
+    if len(parts) != 2:
+        return None, None
+    start, end = (pd.to_datetime(part, format="%Y-%m-%d", errors="coerce") for part in parts)
+    return (None, None) if pd.isna(start) or pd.isna(end) or start > end else (start, end)
+
+
+def map_rows(events: pd.DataFrame, view: View) -> pd.DataFrame:
+    """The events the map page shows for a view: its type, country, status and date filters."""
+    start, end = _day_range(view, "map_dates")
+    return transforms.filter_events(
+        events, _many(view, "map_type") or None, _many(view, "map_country") or None, _many(view, "map_status") or None, start, end
+    )
+
+
 def _map(tables: Tables, english: Tables, lang: str, view: View) -> Drawn:
     events = tables["events"]
-    shown = transforms.filter_events(events, _many(view, "map_type") or None, _many(view, "map_country") or None, _many(view, "map_status") or None)
+    shown = map_rows(events, view)
     figure = map_image.map_figure(shown, tables["presence"], lang=lang)
     map_image.frame(figure, shown, tables["presence"], tables["sources"], lang=lang)
     return Drawn(figure, list(shown["source_id"]) + list(tables["presence"]["source_id"]), shown, _latest(events["date"]))
@@ -116,7 +134,7 @@ CHARTS: dict[str, ChartSpec] = {
         ChartSpec("gang-linked-migrants-in-context", "figures", N_("Gang-linked migrants in context"), (), _gang_links),
         ChartSpec("rulings-timeline", "rulings", N_("Court rulings by case"), ("rulings_case", "rulings_level"), _rulings),
         ChartSpec("claims-by-topic", "claims", N_("Claims and the evidence, by topic"), ("claims_topic", "claims_claimant", "claims_stance"), _claims),
-        ChartSpec("map", "map", N_("Map of events"), ("map_type", "map_country", "map_status"), _map),
+        ChartSpec("map", "map", N_("Map of events"), ("map_type", "map_country", "map_status", "map_dates"), _map),
     )
 }
 
