@@ -30,7 +30,7 @@ st.markdown(
 st.info(claims.explainer(lang), icon=":material/balance:")
 if claim_rows.empty:
     st.info(_("There are no claims to show yet."))
-    st.stop()
+    widgets.stop_page("claims")  # the footer (link, data version) still shows
 
 topic_column, claimant_column, stance_column = st.columns(3)
 with topic_column:
@@ -69,7 +69,7 @@ showing = ngettext(
 st.caption(escape_markdown(showing))
 if shown.empty:
     st.info(_("No claim matches these filters. Clear a filter to see claims again."), icon=":material/filter_alt_off:")
-    st.stop()
+    widgets.stop_page("claims")  # the footer (link, data version) still shows
 
 figure = claims.stance_chart(shown, evidence, sources, lang=lang)
 st.plotly_chart(figure, theme=None, config=charts.chart_config("tren-de-aragua-claims-by-topic"), key="claims_chart")

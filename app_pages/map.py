@@ -25,7 +25,7 @@ st.markdown(
 )
 if events.empty:
     st.info(_("There are no events to show yet."))
-    st.stop()
+    widgets.stop_page("map")  # the footer (link, data version) still shows
 
 options = maps.filter_options(events, lang)
 first, last = maps.date_bounds(events)
@@ -55,7 +55,7 @@ shown = maps.event_labels(transforms.filter_events(events, chosen_types, chosen_
 st.caption(escape_markdown(maps.shown_caption(shown, len(events), lang)))
 if shown.empty:
     st.info(_("No event matches these filters. Clear a filter in the sidebar to see events again."), icon=":material/filter_alt_off:")
-    st.stop()
+    widgets.stop_page("map")  # the footer (link, data version) still shows
 
 st.markdown(maps.event_type_legend(shown, lang), unsafe_allow_html=True)
 st.markdown(maps.presence_legend(presence, lang), unsafe_allow_html=True)

@@ -746,6 +746,12 @@ def _fill_cites(lang: str) -> None:
             st.code(embeds.snippet(site, chart_id, lang, view, figure_height, version=version), language="html", wrap_lines=True)
 
 
+def stop_page(path: str) -> None:
+    """End a page early (nothing to show for its filters), with its footer: the link to this view and the data version."""
+    page_footer(path)
+    st.stop()
+
+
 def page_footer(path: str) -> None:
     """At the foot of every page: 'Copy link' (the permalink of the page's whole view) and the data version served."""
     lang = current_lang()

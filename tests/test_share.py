@@ -199,3 +199,11 @@ def test_every_chart_on_a_page_carries_the_tracker_and_the_data_version(page):
     for chart in drawn:
         notes = [note.get("text", "") for note in json_module.loads(chart.proto.spec)["layout"].get("annotations", [])]
         assert any(stamp in note for note in notes), notes[-3:]
+
+
+def test_a_page_that_stops_early_still_has_its_footer():
+    """The map with filters nothing matches stops before its map: the link and the data version still show."""
+    at = open_page("app_pages/map.py", {"map_type": "deportation", "map_country": "ESP"})
+    assert not at.exception
+    assert any("filter" in info.value.lower() for info in at.info)  # the empty state
+    assert any(datasets.data_version()[:6] in caption.value for caption in at.caption)
