@@ -290,14 +290,7 @@ def chart_page(data: Data, chart_id: str, lang: str, drawn: registry.Drawn) -> s
     source = charts.source_line(drawn.source_ids, sources, lang=lang)
     embed_url = embeds.embed_url(app_url(), chart_id, lang, version=data.version)
     snippet = embeds.iframe_snippet(embed_url, embeds.embed_title(chart_id, lang), embeds.height_for(chart_id, drawn.figure.layout.height))
-    files = [
-        (f"{base}-web.png", _("PNG for the web (800 px wide)")),
-        (f"{base}-web.svg", _("SVG for the web")),
-        (f"{base}-social.png", _("PNG for social media (1200 × 675)")),
-        (f"{base}-social.svg", _("SVG for social media")),
-        (f"{base}.csv", _("The data behind the chart (CSV)")),
-    ]
-    links = "".join(f'<li><a href="{esc(name)}" download>{esc(label)}</a></li>' for name, label in files)
+    links = _download_links(base, _("The data behind the chart (CSV)"), lang)
     body = (
         nav(lang, chart_id + "-{lang}.html", 1)
         + f"<main><h1>{esc(title)}</h1>"
@@ -393,14 +386,7 @@ def map_page(data: Data, lang: str, drawn: registry.Drawn) -> str:
     base = f"map-{lang}"
     inner, head = deck_block(data, lang, True, "")
     source = charts.source_line(drawn.source_ids, tables["sources"], lang=lang)
-    files = [
-        (f"charts/{base}-web.png", _("PNG for the web (800 px wide)")),
-        (f"charts/{base}-web.svg", _("SVG for the web")),
-        (f"charts/{base}-social.png", _("PNG for social media (1200 × 675)")),
-        (f"charts/{base}-social.svg", _("SVG for social media")),
-        (f"charts/{base}.csv", _("The events on the map (CSV)")),
-    ]
-    links = "".join(f'<li><a href="{esc(name)}" download>{esc(label)}</a></li>' for name, label in files)
+    links = _download_links(f"charts/{base}", _("The events on the map (CSV)"), lang)
     snippet = embeds.iframe_snippet(embeds.embed_url(app_url(), "map", lang, version=data.version), embeds.embed_title("map", lang), embeds.height_for("map"))
     body = (
         nav(lang, "map-{lang}.html", 0)
@@ -493,6 +479,19 @@ class Result:
 
 
 COMPLETE_MARK = ".complete"  # written last in a version folder built in full: from then on it is frozen
+
+
+def _download_links(base: str, csv_label: str, lang: str) -> str:
+    """The list items linking a chart's images and its CSV (base: the files' path without size and extension)."""
+    _ = i18n.gettext_for(lang)
+    files = [
+        (f"{base}-web.png", _("PNG for the web (800 px wide)")),
+        (f"{base}-web.svg", _("SVG for the web")),
+        (f"{base}-social.png", _("PNG for social media (1200 × 675)")),
+        (f"{base}-social.svg", _("SVG for social media")),
+        (f"{base}.csv", csv_label),
+    ]
+    return "".join(f'<li><a href="{esc(name)}" download>{esc(label)}</a></li>' for name, label in files)
 
 
 def _write(path: Path, content: str | bytes) -> None:
