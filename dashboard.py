@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from components import chart_layout, i18n, widgets
+from components.desk import page as desk
 
 # A local icon: a :material: icon would make every browser fetch it from a font CDN.
 ICON = Path(__file__).resolve().parent / "static" / "favicon.png"
@@ -39,6 +40,8 @@ page = st.navigation(
         st.Page("app_pages/rulings.py", title=_("Court rulings"), icon=":material/gavel:", url_path="rulings"),
         st.Page("app_pages/claims.py", title=_("Claims and evidence"), icon=":material/fact_check:", url_path="claims"),
         st.Page("app_pages/sources.py", title=_("Sources & method"), icon=":material/menu_book:", url_path="sources"),
+        # The editor's desk: opened by its URL by anyone (it shows a sign-in form), listed only for a signed-in editor.
+        st.Page("app_pages/editor.py", title=_("Editor"), icon=":material/edit_note:", url_path="editor", visibility="visible" if desk.signed_in_editor() else "hidden"),
         EMBED,
     ],
     position="hidden" if embedded else "sidebar",

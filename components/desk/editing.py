@@ -205,7 +205,9 @@ def apply_edit_state(frame: pd.DataFrame, state: Mapping | None, specs: Sequence
         row = {column: cell_text(added.get(column), by_name.get(column)) if column in by_name else "" for column in columns}
         if any(value.strip() for value in row.values()):
             kept.append(row)
-    return pd.DataFrame(kept, columns=columns, dtype="str").reset_index(drop=True) if kept else pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
+    out = pd.DataFrame(kept, columns=columns, dtype="str").reset_index(drop=True) if kept else pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
+    out.attrs = dict(frame.attrs)  # the file's style (line ends, lines written another way), kept for the save
+    return out
 
 
 def same_text(one: pd.DataFrame, other: pd.DataFrame) -> bool:
@@ -403,7 +405,9 @@ def reapply(opened: pd.DataFrame, mine: pd.DataFrame, current: pd.DataFrame, tab
             if result[record] != before[record]:
                 overlaps.append(Overlap(record, None, "", "", None))
             del result[record]
-    return pd.DataFrame(list(result.values()), columns=columns, dtype="str"), overlaps
+    merged = pd.DataFrame(list(result.values()), columns=columns, dtype="str")
+    merged.attrs = dict(current.attrs)
+    return merged, overlaps
 
 
 def _reapply_rows(opened: pd.DataFrame, mine: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
@@ -424,7 +428,9 @@ def _reapply_rows(opened: pd.DataFrame, mine: pd.DataFrame, current: pd.DataFram
     for row in removed:
         if row in kept:
             kept.remove(row)
-    return pd.DataFrame(kept + added, columns=columns, dtype="str")
+    merged = pd.DataFrame(kept + added, columns=columns, dtype="str")
+    merged.attrs = dict(current.attrs)
+    return merged
 
 
 # --------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ What a session keeps (st.session_state):
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import time
 from datetime import date, datetime, time as clock, timezone
@@ -26,7 +27,7 @@ import streamlit as st
 from components import datadocs, datasets, i18n, widgets
 from components.desk import auth, editing
 from components.desk import store as desk_store
-from components.i18n import formats
+from components.i18n import N_, formats
 from components.safety import escape_markdown
 from components.schemas import DATA_FILES, TABLES
 from components.validation import data_dir
@@ -113,11 +114,20 @@ def _wait_words(seconds: float, lang: str) -> str:
 
 def _sign_in_refused(result: auth.SignIn, lang: str) -> None:
     _ = i18n.gettext_for(lang)
-    if result.locked_until is not None:
-        until = result.locked_until.astimezone().strftime("%H:%M")
-        st.error(_("Too many failed sign-ins for this name. Signing in with it is locked until {time}.").format(time=until), icon=":material/lock:")
+    if result.message == auth.NO_EDITORS:
+        st.error(_("No editor can sign in yet: add one on the server with make editor-add EDITOR=name."), icon=":material/person_off:")
+    elif result.locked_until is not None:
+        minutes = max(1, math.ceil(result.wait_seconds / 60))
+        ngettext = i18n.ngettext_for(lang)
+        st.error(ngettext(
+            "Too many failed sign-ins for this name. Signing in with it is locked for {n} more minute.",
+            "Too many failed sign-ins for this name. Signing in with it is locked for {n} more minutes.",
+            minutes,
+        ).format(n=formats.number(minutes, lang)), icon=":material/lock:")
+    elif result.message == auth.TOO_SOON:
+        st.error(_("That was too soon after a failed sign-in. Wait {wait} before trying again.").format(wait=_wait_words(result.wait_seconds, lang)), icon=":material/timer:")
     elif result.wait_seconds > 0:
-        st.error(_("Wrong name or password, or tried too soon. Wait {wait} before trying again.").format(wait=_wait_words(result.wait_seconds, lang)), icon=":material/timer:")
+        st.error(_("Wrong name or password. Wait {wait} before trying again.").format(wait=_wait_words(result.wait_seconds, lang)), icon=":material/timer:")
     else:
         st.error(_("Wrong name or password."), icon=":material/error:")
 
@@ -433,7 +443,26 @@ def _save_form(store: desk_store.Store, entry: dict, candidate: pd.DataFrame, ch
         st.error(_("The save was refused: the data is not valid (the files on disk may have changed)."))
         st.session_state.pop(CHECKS_KEY, None)
     else:
-        st.error(escape_markdown(editing.message_text(getattr(result, "message", "") or "The save was refused.", lang)))
+        st.error(escape_markdown(_store_message(result.message, lang)))
+
+
+def _store_message(message: str, lang: str) -> str:
+    """A refusal of the store in the editor's language (its fixed sentences are in the catalogue), else marked English."""
+    _ = i18n.gettext_for(lang)
+    if not message:
+        return _("Nothing was written.")
+    translated = _(message)
+    return translated if translated != message else editing.message_text(message, lang)
+
+
+# The store's fixed refusals, for the catalogue (components/desk/store.py says them in English).
+STORE_MESSAGES = (
+    N_("Say why you made this change: the reason goes into the change log."),
+    N_("Write the public correction note: readers have already seen these rows."),
+    N_("Nothing changed: there is nothing to save."),
+    N_("The file on disk is already this version: there is nothing to restore."),
+    N_("There is no such version of this table."),
+)
 
 
 def _saved_notice(lang: str) -> None:
@@ -531,15 +560,66 @@ def history_tab(store: desk_store.Store, lang: str) -> None:
     )
     ngettext = i18n.ngettext_for(lang)
     st.caption(ngettext("{n} change", "{n} changes", len(log)).format(n=formats.number(len(log), lang)))
-    st.dataframe(log, hide_index=True, key="desk_history")
+    st.dataframe(history_frame(log, lang), hide_index=True, key="desk_history")
     if len(log):
         widgets.download_csv(log, "change-log.csv", key="desk_history_csv")
 
 
+def history_frame(log: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The change log as the page shows it: times in UTC, kinds in words, headers in the editor's language."""
+    pgettext = i18n.pgettext_for(lang)
+    kinds = {
+        "changed": pgettext("cell change", "changed"),
+        "added": pgettext("cell change", "added"),
+        "removed": pgettext("cell change", "removed"),
+        "restored": pgettext("cell change", "restored"),
+    }
+    headers = {
+        "at": pgettext("desk history header", "when (UTC)"),
+        "editor": pgettext("desk history header", "editor"),
+        "table": pgettext("desk history header", "table"),
+        "record_id": pgettext("desk history header", "record"),
+        "column": pgettext("desk history header", "column"),
+        "before": pgettext("desk history header", "before"),
+        "after": pgettext("desk history header", "after"),
+        "kind": pgettext("desk history header", "change"),
+        "reason": pgettext("desk history header", "reason"),
+        "version_id": pgettext("desk history header", "version"),
+    }
+    shown = log.drop(columns=[column for column in ("change_id",) if column in log.columns]).copy()
+    if "at" in shown:
+        shown["at"] = pd.to_datetime(shown["at"], utc=True).dt.strftime("%Y-%m-%d %H:%M:%S")
+    if "kind" in shown:
+        shown["kind"] = [kinds.get(str(kind), str(kind)) for kind in shown["kind"]]
+    return shown.rename(columns={key: value for key, value in headers.items() if key in shown.columns})
+
+
+def _when(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if hasattr(moment, "strftime") else str(moment or "")
+
+
+def _version_kind(kind: str, lang: str) -> str:
+    pgettext = i18n.pgettext_for(lang)
+    words = {
+        "first_seen": pgettext("version kind", "as the desk first found it"),
+        "found_on_disk": pgettext("version kind", "changed outside the desk"),
+        "save": pgettext("version kind", "saved"),
+        "restore": pgettext("version kind", "restored"),
+        "recovered": pgettext("version kind", "recovered after an interrupted save"),
+    }
+    return words.get(kind, kind)
+
+
+def _version_reason(version, lang: str) -> str:
+    """The editor's reason as typed; the desk's own words for the versions it recorded itself."""
+    if getattr(version, "kind", "save") in ("first_seen", "found_on_disk"):
+        return ""
+    return version.reason or ""
+
+
 def _version_words(version, lang: str) -> str:
-    saved = version.saved_at
-    when = saved.strftime("%Y-%m-%d %H:%M") if hasattr(saved, "strftime") else str(saved)
-    return f"#{version.id} · {when} · {version.editor or '—'} · {(version.reason or '')[:60]}"
+    reason = _version_reason(version, lang) or _version_kind(getattr(version, "kind", "save"), lang)
+    return f"#{version.id} · {_when(version.saved_at)} UTC · {version.editor or '—'} · {reason[:60]}"
 
 
 def versions_tab(store: desk_store.Store, editor: str, lang: str) -> None:
@@ -552,9 +632,10 @@ def versions_tab(store: desk_store.Store, editor: str, lang: str) -> None:
     rows = [
         {
             pgettext("version header", "version"): version.id,
-            pgettext("version header", "saved"): version.saved_at,
+            pgettext("version header", "saved (UTC)"): _when(version.saved_at),
+            pgettext("version header", "how"): _version_kind(getattr(version, "kind", "save"), lang),
             pgettext("version header", "editor"): version.editor or "",
-            pgettext("version header", "reason"): version.reason or "",
+            pgettext("version header", "reason"): _version_reason(version, lang),
             pgettext("version header", "bytes"): version.size,
             pgettext("version header", "digest"): (version.digest or "")[:12],
         }
@@ -588,7 +669,7 @@ def versions_tab(store: desk_store.Store, editor: str, lang: str) -> None:
         st.error(_("This version cannot be restored: the data would not be valid with it."))
         st.dataframe(_error_rows(result.errors, lang), hide_index=True, key="desk_restore_errors")
     else:
-        st.error(escape_markdown(editing.message_text(getattr(result, "message", "") or "The restore was refused.", lang)))
+        st.error(escape_markdown(_store_message(result.message, lang)))
 
 
 # --------------------------------------------------------------------------------------------
