@@ -770,7 +770,7 @@ class Store:
                 data = self.bytes_of_digest(entry["new"])
                 path = self.path(entry["table"])
                 _write_file(path, data, _temp_name(path, intent.id))
-            self._complete(intent.id, payload, intent.editor, intent.reason, intent.kind)
+            self._complete(intent.id, payload, intent.editor, intent.reason, intent.kind, state="recovered")
             self._remove_temp_files(intent.id, files)
             return f"A save of {names} by {who} was interrupted after the new file was written; it was completed and its {count} changes are in the change log."
         self._remove_temp_files(intent.id, files)
