@@ -10,7 +10,7 @@ CHROMIUM ?= /usr/bin/chromium
 STREAMLIT_FLAGS := --server.headless true --server.address 127.0.0.1 --server.port $(PORT) \
 	--browser.gatherUsageStats false --server.enableStaticServing true
 
-.PHONY: run test browser-check validate docs bench site clean
+.PHONY: run test system-packages browser-check validate docs bench bench-readers serve-replicas site clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,26 +29,29 @@ run: $(VENV)/.app-installed
 	$(BIN)/python -m streamlit run dashboard.py $(STREAMLIT_FLAGS)
 
 ifeq ($(BROWSER_TESTS),0)
-TEST_NEEDS := $(VENV)/.dev-installed
+SYSTEM_PACKAGES := nginx postgresql
+TEST_NEEDS := system-packages $(VENV)/.dev-installed
 PYTEST_ARGS := --ignore=tests/browser
 else
-TEST_NEEDS := browser-check $(VENV)/.dev-installed node_modules/.installed
+SYSTEM_PACKAGES := browser nginx postgresql
+TEST_NEEDS := system-packages $(VENV)/.dev-installed node_modules/.installed
 PYTEST_ARGS :=
 endif
 
 test: $(TEST_NEEDS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The browser tests drive Debian's Chromium; Playwright's own browser download does not work here.
+# What the tests need from the system (Debian's Chromium and fonts, npm, nginx, PostgreSQL), in one script that
+# .ci/run uses too: as root with apt-get it installs what is missing, elsewhere it says what to install.
+# Playwright's own browser download does not work here: the browser tests drive Debian's Chromium.
+system-packages:
+	@CHROMIUM=$(CHROMIUM) sh tools/system-packages.sh $(SYSTEM_PACKAGES)
+
 browser-check:
-	@test -x $(CHROMIUM) || { \
-		echo "The browser tests need Debian's Chromium at $(CHROMIUM). Install it with:"; \
-		echo "  sudo apt-get update && sudo apt-get install -y chromium fonts-noto-color-emoji fonts-noto-cjk"; \
-		echo "or leave the browser tests out on purpose: make test BROWSER_TESTS=0"; \
-		exit 1; }
+	@CHROMIUM=$(CHROMIUM) sh tools/system-packages.sh browser
 
 # axe-core for the accessibility checks, reinstalled only when package-lock.json changes.
-node_modules/.installed: package-lock.json
+node_modules/.installed: package-lock.json | system-packages
 	@command -v npm >/dev/null || { \
 		echo "npm is needed to install axe-core for the browser tests: sudo apt-get install -y npm"; \
 		echo "or leave the browser tests out on purpose: make test BROWSER_TESTS=0"; \
@@ -75,6 +78,18 @@ site: $(VENV)/.app-installed
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_load.py
+
+# Several app processes behind nginx on one address: make serve-replicas [REPLICAS=2] [PORT=8501] (Ctrl-C stops all).
+REPLICAS ?= 2
+
+serve-replicas: $(VENV)/.app-installed
+	@sh tools/system-packages.sh nginx
+	$(BIN)/python -m tools.replicas --replicas $(REPLICAS) --port $(PORT)
+
+# 30 protocol-level readers and 2 Chromium readers against one process, then against the replicas (5-15 min).
+bench-readers: $(VENV)/.dev-installed
+	@CHROMIUM=$(CHROMIUM) sh tools/system-packages.sh browser nginx
+	$(BIN)/python benchmarks/bench_readers.py --replicas $(REPLICAS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .cache artifacts node_modules
