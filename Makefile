@@ -70,6 +70,13 @@ docs: $(VENV)/.app-installed
 	@echo "Documenting $(abspath $(DATA_DIR))"
 	$(BIN)/python -m components.datadocs --data-dir "$(DATA_DIR)"
 
+# An editor for the Editor page: make editor-add EDITOR=name asks the password twice (never echoed) and writes
+# its argon2id hash under [editors] in .streamlit/secrets.toml (created if missing, chmod 600).
+.PHONY: editor-add
+editor-add: $(VENV)/.app-installed
+	@test "$(origin EDITOR)" = "command line" && test -n "$(EDITOR)" || { echo "Usage: make editor-add EDITOR=name"; exit 2; }
+	@$(BIN)/python -m tools.editor_add "$(EDITOR)"
+
 # The static site, both languages, under v/<data version>/ with latest/: make site SITE_DIR=/path (default site/).
 SITE_DIR ?= site
 
