@@ -308,7 +308,7 @@ def new_event_tab(store, editor: str, lang: str) -> None:
         options = list(range(len(candidates))) + [-1]
         choice = st.radio(
             _("Which {place}?").format(place=place.strip()), options,
-            format_func=lambda index: candidate_words(candidates[index], index + 1, lang) if index >= 0 else _("None of these: I will type the coordinates"),
+            format_func=lambda index: escape_markdown(candidate_words(candidates[index], index + 1, lang)) if index >= 0 else _("None of these: I will type the coordinates"),
             key=f"{prefix}_choice_{imports.slugify(place)}_{country}", index=0,
         )
         st.pydeck_chart(candidates_map(candidates, choice if choice >= 0 else None, lang), height=320, key=f"{prefix}_map",
@@ -467,6 +467,33 @@ def correction_suggestion(comparison: pd.DataFrame, release_name: str) -> str:
     return text + "."
 
 
+def raw_disagreement(store) -> int:
+    """How many Venezuelan series rows differ from a recomputation of the raw CBP file (0 when they agree,
+    -1 when the raw file cannot be summed): a release saved into series.csv whose raw rows were not written."""
+    path = _raw_path(store)
+    if not path.is_file():
+        return 0
+    series, sources = store.open_table("series").frame, store.open_table("sources").frame
+    computed, problems = imports.series_from_raw(imports.read_text_csv(path.read_bytes()), sources)
+    if problems:
+        return -1
+    comparison = imports.compare_series(series, imports.merge_series(series, computed))
+    return int((comparison["status"] != "unchanged").sum())
+
+
+def _raw_agreement(store, lang: str) -> None:
+    _ = i18n.gettext_for(lang)
+    ngettext = i18n.ngettext_for(lang)
+    differing = raw_disagreement(store)
+    if differing < 0:
+        st.warning(escape_markdown(_("The raw CBP file {file} cannot be summed into the series: an import may have been interrupted. Upload the latest release again.").format(file=str(imports.RAW_FILE))), icon=":material/sync_problem:")
+    elif differing:
+        st.warning(escape_markdown(ngettext(
+            "The raw CBP file {file} and series.csv disagree on {count} period: an import may have been interrupted. Upload the latest release again to bring them back in step.",
+            "The raw CBP file {file} and series.csv disagree on {count} periods: an import may have been interrupted. Upload the latest release again to bring them back in step.", differing,
+        ).format(file=str(imports.RAW_FILE), count=formats.number(differing, lang))), icon=":material/sync_problem:")
+
+
 def cbp_tab(store, editor: str, lang: str) -> None:
     """A CBP Nationwide Encounters release: checked, recomputed into the Venezuelan series, compared with the current one, saved."""
     _ = i18n.gettext_for(lang)
@@ -474,6 +501,7 @@ def cbp_tab(store, editor: str, lang: str) -> None:
     prefix = _generation(base)
     _saved_message(lang)
     st.markdown(escape_markdown(_("Upload CBP's Nationwide Encounters file by state (the CSV from cbp.gov). The desk sums the Venezuelan rows by month and fiscal year exactly as the published series were built, and shows what changes before anything is saved.")))
+    _raw_agreement(store, lang)
     upload = _upload(_("CBP release (CSV)"), f"{prefix}_file", lang, numeric=["Encounter Count"])
     if upload is None or not upload.ok:
         return
@@ -530,7 +558,12 @@ def cbp_tab(store, editor: str, lang: str) -> None:
         if ok:
             result = store.save("series", prepared.series, base_digest=series_opened.digest, editor=editor, reason=reason.strip(), correction=correction.strip() or None)
             if result.ok:
-                kept = write_raw(store, imports.raw_csv_bytes(prepared.raw))
+                try:
+                    kept = write_raw(store, imports.raw_csv_bytes(prepared.raw))
+                except OSError as error:
+                    st.error(escape_markdown(_("series.csv was saved (version {version}), but the raw CBP file could not be written ({problem}): upload the release again once the folder is writable.").format(
+                        version=result.version_id, problem=error.strerror or str(error))), icon=":material/error:")
+                    return
                 done.append(_("series.csv saved (version {version}): {new} new periods, {revised} revised counts, {resourced} periods citing the new release.").format(
                     new=counts["new"], revised=counts["revised"], resourced=counts["resourced"], version=result.version_id))
                 done.append(_("The raw CBP file {file} now holds the release's Venezuelan rows.").format(file=str(imports.RAW_FILE)) + (" " + _("Its previous bytes are kept in {path}.").format(path=str(kept)) if kept else ""))

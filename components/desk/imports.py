@@ -500,14 +500,15 @@ def probable_duplicates(new: pd.DataFrame, existing: pd.DataFrame) -> list[Dupli
     found: list[Duplicate] = []
     old = existing.fillna("").astype(str)
     keys: dict[tuple, str] = {}
-    titles: dict[int, list[tuple[str, str, str]]] = {}  # title length -> (normalised title, event id, ACLED id)
+    titles: dict[int, list[tuple[str, str]]] = {}  # title length -> (normalised title, event id), rows without an ACLED id
+    acled_titles: dict[int, list[tuple[str, str]]] = {}  # the same for rows with one (compared only with rows without)
     acled: dict[str, str] = {}
 
     def remember(event_id: str, when: str, place: str, kind: str, title: str, acled_id: str) -> None:
         keys.setdefault((when, normalised_text(place), kind), event_id)
         norm = normalised_text(title)
         if norm:
-            titles.setdefault(len(norm), []).append((norm, event_id, acled_id))
+            (acled_titles if acled_id else titles).setdefault(len(norm), []).append((norm, event_id))
         if acled_id:
             acled.setdefault(acled_id, event_id)
 
@@ -532,10 +533,9 @@ def probable_duplicates(new: pd.DataFrame, existing: pd.DataFrame) -> list[Dupli
             # ratio = 2M / (a + b) <= 2 min(a, b) / (a + b): only titles of a close length can reach 0.9
             low = int(len(norm) * SIMILAR_TITLE / (2 - SIMILAR_TITLE))
             high = int(len(norm) * (2 - SIMILAR_TITLE) / SIMILAR_TITLE) + 1
+            pools = (titles,) if acled_id else (titles, acled_titles)
             for length in range(low, high + 1):
-                for other, other_id, other_acled in titles.get(length, ()):
-                    if acled_id and other_acled and acled_id != other_acled:
-                        continue
+                for other, other_id in (entry for pool in pools for entry in pool.get(length, ())):
                     if other == norm:
                         best = (1.0, other_id)
                         break
@@ -664,7 +664,8 @@ def read_cbp(upload: Upload, today: date | None = None) -> tuple[CbpRelease | No
         ("Land Border Region", ~regions.isin(REGIONS), "cbp_region"),
         ("Encounter Count", ~counts.str.fullmatch(_COUNT.pattern), "cbp_count"),
     )
-    for position in range(len(rows)):
+    any_bad = checks[0][1] | checks[1][1] | checks[2][1] | checks[3][1]
+    for position in any_bad.to_numpy().nonzero()[0]:
         for column, bad, rule in checks:
             if bad.iloc[position]:
                 problems.append(_problem(rule, name, lines[position], column, rows[column].iloc[position]))
