@@ -154,16 +154,28 @@ def sign_in(at: AppTest, name: str, password: str) -> AppTest:
     return at
 
 
-def test_a_wrong_password_is_refused_and_throttled_without_echoing_it(desk, password_hash):
+def test_a_wrong_password_is_refused_and_throttled_without_echoing_it(desk, password_hash, monkeypatch):
+    monkeypatch.setattr(auth, "FIRST_WAIT_SECONDS", 60.0)  # the delay after a failure outlasts the test's next try
     at = app(password_hash, EDITOR_PAGE).run()
     sign_in(at, NAME, "not the password")
     refused = unescaped(texts(at))
     assert "Wrong name or password" in refused
     assert "not the password" not in refused and password_hash not in refused
-    sign_in(at, NAME, PASSWORD)  # right away: the delay after a failure is not over
-    assert "Wait" in unescaped(texts(at)) or "locked" in unescaped(texts(at))
+    assert "Wait 1 minute" not in refused and "Wait 60 seconds" in refused
+    sign_in(at, NAME, PASSWORD)  # the right password, but before the delay is over: refused unchecked
+    assert "too soon after a failed sign-in" in unescaped(texts(at))
     assert len(at.get("data_editor")) == 0
     assert_only_the_form(at, desk)
+
+
+def test_repeated_failures_lock_the_name_out(desk, password_hash, monkeypatch):
+    monkeypatch.setattr(auth, "FIRST_WAIT_SECONDS", 0.0)  # no delay between tries: only the lock-out counts
+    at = app(password_hash, EDITOR_PAGE).run()
+    for _ in range(auth.MAX_FAILURES):
+        sign_in(at, NAME, "still not the password")
+    assert "locked for 15 more minutes" in unescaped(texts(at))
+    sign_in(at, NAME, PASSWORD)
+    assert "locked for" in unescaped(texts(at)) and len(at.get("data_editor")) == 0
 
 
 def test_the_right_password_opens_the_desk(desk, password_hash):
@@ -204,7 +216,7 @@ def test_the_signed_in_editor_sees_the_files_status_and_the_grid(desk, password_
     grid = at.get("data_editor")[0]
     assert len(grid.value) == len(read_rows(desk / "events.csv")[1])
     assert "The files on disk are valid" in unescaped(texts(at))
-    assert [tab.label for tab in at.tabs][:3] == ["Edit a table", "Change log", "Versions and restore"]
+    assert [tab.label for tab in at.tabs][:7] == ["Edit a table", "New event", "CBP release", "ACLED export", "Events from a CSV", "Change log", "Versions and restore"]
 
 
 def test_a_bad_edit_shows_its_row_and_column_and_changes_no_file(desk, password_hash):
@@ -360,6 +372,7 @@ def test_the_desk_speaks_spanish(desk, password_hash):
     at = signed_in(password_hash, "events", lang="es")
     shown = unescaped(texts(at))
     assert "Los archivos en disco son válidos" in shown
-    assert [tab.label for tab in at.tabs][:3] == ["Editar una tabla", "Registro de cambios", "Versiones y restauración"]
+    labels = [tab.label for tab in at.tabs]
+    assert labels[0] == "Editar una tabla" and "Registro de cambios" in labels and "Versiones y restauración" in labels
     edit(at, "events", {"edited_rows": {0: {"date": "2024-13-45"}}})
     assert "problema que corregir antes de guardar" in unescaped(texts(at))

@@ -10,7 +10,6 @@ a cell nobody touched keeps its exact characters. Nothing here draws a widget.
 from __future__ import annotations
 
 import bisect
-import json
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -477,7 +476,7 @@ def localized(tables: Mapping[str, pd.DataFrame], lang: str) -> dict[str, pd.Dat
 
 
 def _figure_key(figure) -> str:
-    return json.dumps(figure.to_plotly_json(), sort_keys=True, default=str)
+    return figure.to_json()
 
 
 @dataclass(frozen=True)
@@ -488,19 +487,33 @@ class ChartPreview:
     after: object
 
 
-def changed_charts(table: str, before: Mapping[str, pd.DataFrame], after: Mapping[str, pd.DataFrame], lang: str) -> list[ChartPreview]:
-    """The charts of table (CHARTS_BY_TABLE) that readers would see differently: drawn from both packages and compared."""
+def draw_charts(chart_ids: Iterable[str], tables: Mapping[str, pd.DataFrame], lang: str) -> dict[str, object]:
+    """chart id -> the chart as readers of lang see it drawn from tables (None when it cannot be drawn from them)."""
+    shown = localized(tables, lang) if i18n.normalize(lang) != i18n.DEFAULT_LANG else dict(tables)
+    drawn = {}
+    for chart_id in chart_ids:
+        try:
+            drawn[chart_id] = registry.draw(chart_id, shown, dict(tables), lang).figure
+        except Exception:  # noqa: BLE001 - a chart that cannot be drawn from one side is shown as missing there
+            drawn[chart_id] = None
+    return drawn
+
+
+def changed_charts(
+    table: str, before: Mapping[str, pd.DataFrame], after: Mapping[str, pd.DataFrame], lang: str, drawn_before: Mapping[str, object] | None = None
+) -> list[ChartPreview]:
+    """The charts of table (CHARTS_BY_TABLE) that readers would see differently: drawn from both packages and compared.
+
+    drawn_before, when given, holds the charts already drawn from before (draw_charts, in preview_lang): the
+    tables readers see now are the same for every edit, so a page draws them once.
+    """
     lang = preview_lang(table, lang)
-    sides = [(localized(tables, lang) if lang != i18n.DEFAULT_LANG else dict(tables), dict(tables)) for tables in (before, after)]
+    chart_ids = CHARTS_BY_TABLE.get(table, ())
+    old_charts = dict(drawn_before) if drawn_before is not None else draw_charts(chart_ids, before, lang)
+    new_charts = draw_charts(chart_ids, after, lang)
     found = []
-    for chart_id in CHARTS_BY_TABLE.get(table, ()):
-        drawn = []
-        for shown, english in sides:
-            try:
-                drawn.append(registry.draw(chart_id, shown, english, lang).figure)
-            except Exception:  # noqa: BLE001 - a chart that cannot be drawn from one side is shown as missing there
-                drawn.append(None)
-        old, new = drawn
+    for chart_id in chart_ids:
+        old, new = old_charts.get(chart_id), new_charts[chart_id]
         if (old is None) != (new is None) or (old is not None and _figure_key(old) != _figure_key(new)):
             found.append(ChartPreview(chart_id, registry.title(chart_id, lang), old, new))
     return found
@@ -552,9 +565,11 @@ class Preview:
     rows: pd.DataFrame | None = None
 
 
-def preview(table: str, before: Mapping[str, pd.DataFrame], after: Mapping[str, pd.DataFrame], lang: str, record_ids: Iterable[str] = ()) -> Preview:
+def preview(
+    table: str, before: Mapping[str, pd.DataFrame], after: Mapping[str, pd.DataFrame], lang: str, record_ids: Iterable[str] = (), drawn_before: Mapping[str, object] | None = None
+) -> Preview:
     shown = preview_lang(table, lang)
-    return Preview(changed_charts(table, before, after, lang), changed_cards(before, after, shown), reader_rows(table, after, record_ids, shown))
+    return Preview(changed_charts(table, before, after, lang, drawn_before), changed_cards(before, after, shown), reader_rows(table, after, record_ids, shown))
 
 
 def changes_frame(changes: Sequence, lang: str = "en") -> pd.DataFrame:

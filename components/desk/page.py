@@ -25,7 +25,7 @@ import pandas as pd
 import streamlit as st
 
 from components import datadocs, datasets, i18n, widgets
-from components.desk import auth, editing
+from components.desk import auth, editing, import_views
 from components.desk import store as desk_store
 from components.i18n import N_, formats
 from components.safety import escape_markdown
@@ -306,11 +306,18 @@ def _checked(store: desk_store.Store, table: str, candidate: pd.DataFrame, chang
         after = editing.package_with(data_dir(), table, data)
         state = datasets.load_state()
         if after.valid and state.has_data:
-            preview = editing.preview(table, state.package.tables, after.tables, lang, {change.record_id for change in changes})
+            drawn = _drawn_now(state.version, table, editing.preview_lang(table, lang))
+            preview = editing.preview(table, state.package.tables, after.tables, lang, {change.record_id for change in changes}, drawn)
     while len(checks) >= MAX_CHECKS:
         checks.pop(next(iter(checks)))
     checks[key] = {"errors": errors, "preview": preview}
     return checks[key]
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _drawn_now(version: str, table: str, lang: str) -> dict:
+    """The charts of table as readers see them now (the data version served), drawn once for every edit and editor."""
+    return editing.draw_charts(editing.CHARTS_BY_TABLE.get(table, ()), datasets.load_state().package.tables, lang)
 
 
 def _problem_list(found: list[editing.Problem], table: str, lang: str) -> None:
@@ -695,9 +702,19 @@ def render() -> None:
     if unsaved:
         st.caption(escape_markdown(_("Unsaved changes in: {files}. Signing out discards them.").format(files=", ".join(unsaved))))
     files_status(lang)
-    edit, history, versions = st.tabs([_("Edit a table"), _("Change log"), _("Versions and restore")])
+    edit, new_event, cbp, acled, plain, history, versions = st.tabs(
+        [_("Edit a table"), _("New event"), _("CBP release"), _("ACLED export"), _("Events from a CSV"), _("Change log"), _("Versions and restore")]
+    )
     with edit:
         edit_tab(store, editor, lang)
+    with new_event:
+        import_views.new_event_tab(store, editor, lang)
+    with cbp:
+        import_views.cbp_tab(store, editor, lang)
+    with acled:
+        import_views.acled_tab(store, editor, lang)
+    with plain:
+        import_views.plain_csv_tab(store, editor, lang)
     with history:
         history_tab(store, lang)
     with versions:
