@@ -200,6 +200,28 @@ def test_a_session_signs_out_after_inactivity_and_keeps_the_unsaved_edit(desk, p
     assert at.session_state[page.OPEN_KEY]["events"]["candidate"].loc[0, "title"] == "Kept while signed out"
 
 
+OIDC = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "test", "client_id": "desk", "client_secret": "test", "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+
+
+def test_with_a_newsroom_identity_provider_the_form_is_its_sign_in_button(desk, password_hash):
+    at = app(password_hash, EDITOR_PAGE)
+    at.secrets["auth"] = OIDC
+    at.run()
+    assert not at.exception
+    assert [button.label for button in at.button] == ["Sign in with your newsroom account"]
+    assert len(at.text_input) == 0 and len(at.get("data_editor")) == 0
+
+
+def test_an_editor_signed_in_with_the_identity_provider_sees_the_desk(desk, password_hash):
+    at = app(password_hash, EDITOR_PAGE)
+    at.secrets["auth"] = OIDC
+    at.user = {"is_logged_in": True, "email": "ana@newsroom.example"}
+    at.run()
+    assert not at.exception
+    assert "Signed in as ana@newsroom.example" in unescaped(texts(at))
+    assert len(at.get("data_editor")) == 1
+
+
 def test_sign_out_shows_the_form_again(desk, password_hash):
     at = signed_in(password_hash)
     next(button for button in at.button if button.label == "Sign out").click().run()

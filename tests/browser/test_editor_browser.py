@@ -48,6 +48,7 @@ def desk_url(desk_data, tmp_path_factory) -> Iterator[str]:
         sys.executable, "-m", "streamlit", "run", "dashboard.py",
         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
         "--browser.gatherUsageStats", "false", "--server.enableStaticServing", "true", "--secrets.files", str(secrets),
+        "--server.fileWatcherType", "none",  # code edited during the run must not put a "rerun" prompt over the page
     ]  # fmt: skip
     with log_path.open("wb") as log:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
