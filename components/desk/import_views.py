@@ -467,18 +467,25 @@ def correction_suggestion(comparison: pd.DataFrame, release_name: str) -> str:
     return text + "."
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _disagreement(raw: bytes, series: bytes, sources: bytes) -> int:
+    series_frame = imports.read_text_csv(series)
+    computed, problems = imports.series_from_raw(imports.read_text_csv(raw), imports.read_text_csv(sources))
+    if problems:
+        return -1
+    comparison = imports.compare_series(series_frame, imports.merge_series(series_frame, computed))
+    return int((comparison["status"] != "unchanged").sum())
+
+
 def raw_disagreement(store) -> int:
     """How many Venezuelan series rows differ from a recomputation of the raw CBP file (0 when they agree,
-    -1 when the raw file cannot be summed): a release saved into series.csv whose raw rows were not written."""
+    -1 when the raw file cannot be summed): a release saved into series.csv whose raw rows were not written.
+    Computed once per content of the three files."""
     path = _raw_path(store)
     if not path.is_file():
         return 0
-    series, sources = store.open_table("series").frame, store.open_table("sources").frame
-    computed, problems = imports.series_from_raw(imports.read_text_csv(path.read_bytes()), sources)
-    if problems:
-        return -1
-    comparison = imports.compare_series(series, imports.merge_series(series, computed))
-    return int((comparison["status"] != "unchanged").sum())
+    folder = _data_dir(store)
+    return _disagreement(path.read_bytes(), (folder / "series.csv").read_bytes(), (folder / "sources.csv").read_bytes())
 
 
 def _raw_agreement(store, lang: str) -> None:

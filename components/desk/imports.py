@@ -30,7 +30,7 @@ import re
 import string
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import metadata
 from pathlib import Path
