@@ -39,10 +39,12 @@ from tools.loopback import free_port  # noqa: E402
 
 
 def streamlit_flags(port: int, address: str = "127.0.0.1") -> list[str]:
-    """The flags `make run` uses, on another port."""
+    """The flags `make run` uses, on another port, for serving: no file watcher, so the processes run the code
+    they started with (a code change reaches readers with a restart, never halfway through a page)."""
     return [
         "--server.headless", "true", "--server.address", address, "--server.port", str(port),
         "--browser.gatherUsageStats", "false", "--server.enableStaticServing", "true",
+        "--server.fileWatcherType", "none", "--server.runOnSave", "false",
     ]  # fmt: skip
 
 
