@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from components import geocode, partial_dates
 from components import schemas
 from components.errors import MAX_ERRORS_PER_FILE, DataError, too_many
-from components.readers import RawTable, read_table
+from components.readers import RawTable, read_table, settle
 from components.schemas import DATAFRAME_CHECK_COLUMNS, GEOCODE_METHODS, ROW_MESSAGES, TABLES, TRANSLATABLE, Table, describe_rule
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -404,6 +404,21 @@ def _translation_errors(raws: dict[str, RawTable]) -> tuple[list[DataError], lis
     return errors[:MAX_ERRORS_PER_FILE], notices
 
 
+def cross_table_errors(tables: dict[str, pd.DataFrame]) -> list[DataError]:
+    """The rules that look across tables, on a package's prepared tables: every reference (source_id,
+    related ids) points at a row that exists, confidence is no higher than its source allows, and every
+    translation refers to a row there is, in a column that may be translated, into another language.
+
+    The same functions load_package runs on the files, for tables that have no file lines (the last good
+    data read back from its snapshot): a row's line is its position + 2, as if written without line breaks.
+    """
+    raws = {name: RawTable(TABLES[name], frame) for name, frame in tables.items() if name in TABLES}
+    if set(raws) != set(TABLES):
+        return [DataError("*", 0, None, None, "missing_table", "the package lacks " + ", ".join(sorted(set(TABLES) - set(raws))))]
+    others = {name: frame for name, frame in tables.items() if name != "translations"}
+    return _reference_errors(raws) + _trust_errors(raws) + translation_findings(tables["translations"], others)[0]
+
+
 def _duplicate_row_errors(raw: RawTable) -> list[DataError]:
     """In a table without an id (changes.csv), the same row twice: an error on the second."""
     frame = raw.frame
@@ -486,11 +501,13 @@ def load_package(directory: Path) -> Package:
     errors: list[DataError] = []
     prepared: dict[str, tuple[pd.DataFrame, dict]] = {}
     for name, table in TABLES.items():
-        raw = raws[name] = read_table(directory / table.filename, table)
+        # Each file is read once, errors or not; a large file's scan ends while it is validated (readers.read_table).
+        raw = raws[name] = read_table(directory / table.filename, table, settled=False)
         if raw.frame is not None:
             frame, parsed, table_errors = _validate_table(raw)
-            if table_errors and raw.assumed_single_lines:  # make sure the errors are not the fast read's
-                raw = raws[name] = read_table(directory / table.filename, table, fast=False)
+            settled = settle(raw)
+            if settled is not raw:  # the scan found what pyarrow could not: the strict reader's errors, or other line numbers
+                raw = raws[name] = settled
                 frame, parsed, table_errors = _validate_table(raw) if raw.frame is not None else (None, {}, [])
             # the reader's errors first: on one cell, its value as typed beats pandera's coerced one
             errors += raw.errors + table_errors + _duplicate_row_errors(raw)
