@@ -18,6 +18,8 @@ does not pass.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import hashlib
 import json
@@ -45,11 +47,12 @@ from components import i18n
 from components.errors import DataError
 from components.i18n.data import localize
 from components.schemas import TABLES
-from components.validation import ROOT, Package, data_dir, empty_tables, load_package
+from components.validation import ROOT, Package, cross_table_errors, data_dir, empty_tables, load_package
 
 log = logging.getLogger(__name__)
 
-HASH_TTL_SECONDS = 2.0  # an unchanged-looking file is hashed again at least this often
+HASH_TTL_SECONDS = 2.0  # an unchanged-looking file is hashed again at least this often ...
+HASH_DUTY = 20  # ... or, for a file that takes long to hash, after this many times its hashing time (a 200 MB file: ~8 s)
 VERSION_LENGTH = 12  # hex characters of data_version()
 MAX_ERRORS_PER_FILE = 200  # errors kept per file after a failed load (then one too_many_errors summary) ...
 MAX_ERRORS = 1000  # ... and in all (DataState.error_count has the full count)
@@ -69,7 +72,7 @@ def _snapshot_dir() -> Path:
     return Path(os.environ.get("TDA_CACHE_DIR") or ROOT / ".cache").resolve()
 
 
-_digests: dict[str, tuple[tuple, float, str]] = {}  # path -> (stat signature, hashed at, digest)
+_digests: dict[str, tuple[tuple, float, str, float]] = {}  # path -> (stat signature, hashed at, digest, seconds it took)
 _digests_lock = threading.Lock()
 _hashing: dict[str, threading.Lock] = {}  # path -> held while that file is being hashed
 
@@ -96,12 +99,12 @@ def _file_digest(path: Path) -> str:
     with _digests_lock:
         memo = _digests.get(key)
         file_lock = _hashing.setdefault(key, threading.Lock())
-    if memo is not None and memo[0] == signature and time.monotonic() - memo[1] < HASH_TTL_SECONDS:
+    if _fresh(memo, signature):
         return memo[2]
     with file_lock:  # many sessions rerunning at once hash a big file once, not once each
         with _digests_lock:
             memo = _digests.get(key)
-        if memo is not None and memo[0] == signature and time.monotonic() - memo[1] < HASH_TTL_SECONDS:
+        if _fresh(memo, signature):
             return memo[2]
         started = time.monotonic()
         try:
@@ -119,8 +122,15 @@ def _file_digest(path: Path) -> str:
             except OSError:
                 return "unreadable"
         with _digests_lock:
-            _digests[key] = (signature, started, digest)
+            _digests[key] = (signature, started, digest, time.monotonic() - started)
     return digest
+
+
+def _fresh(memo: tuple | None, signature: tuple) -> bool:
+    """Whether a remembered digest still stands: same stat, and hashed less than the TTL ago (longer for a slow file)."""
+    if memo is None or memo[0] != signature:
+        return False
+    return time.monotonic() - memo[1] < max(HASH_TTL_SECONDS, HASH_DUTY * memo[3])
 
 
 def files_signature(directory: Path) -> tuple:
@@ -202,12 +212,39 @@ def _load(directory: Path) -> _Loaded:
         exc.__traceback__ = None  # drop the frames (and the tables they hold)
         package = Package(tables=empty_tables(), errors=[DataError("*", 0, None, None, "load_failed", message)])
     if package.valid:
+        _release_memory()  # the validator's working copies
         return _Loaded(package)
     count = _error_count(package.errors)
     failed = _Loaded(Package(tables=empty_tables(), errors=_cap_errors(package.errors), checked_at=package.checked_at, notices=package.notices[:MAX_ERRORS]), count)
     del package
-    gc.collect()  # give back the memory of the failed load now, not at some later collection
+    _release_memory()  # give back the memory of the failed load now, not at some later collection
     return failed
+
+
+def _libc_trim() -> ctypes._CFuncPtr | None:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: its allocator keeps no such reserve to give back
+        return None
+
+
+_malloc_trim = _libc_trim()
+
+
+def _release_memory() -> None:
+    """Give the memory a load no longer uses back to the system, so the server's size follows what it holds.
+
+    Python's garbage first; then pyarrow's pool (it keeps freed blocks for reuse) and the C heap (glibc
+    keeps freed pages of every thread's arena until malloc_trim): without these a failed 200 MB load
+    left the server 100+ MB larger after the file was fixed.
+    """
+    gc.collect()
+    try:
+        pa_arrow.default_memory_pool().release_unused()
+    except Exception:  # noqa: BLE001 - an allocator without the call
+        pass
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 @st.cache_data(show_spinner="Loading data…", max_entries=4)
@@ -567,6 +604,30 @@ def _revalidate(name: str, frame: pd.DataFrame) -> None:
             raise SnapshotRejected(f"the snapshot's {name} table does not pass the schema ({first['column']}: {first['check']})") from None
 
 
+_CROSS_TABLE_MEANINGS = {
+    "reference": "refers to a row the snapshot does not hold",
+    "confidence_rule": "gives a row more confidence than its source allows",
+    "confirmed_needs_authority": "marks presence confirmed without an authority as the source",
+    "translation_of_headline": "translates a headline, which stays as published",
+    "translation_language": "translates a quote into its own language",
+}
+
+
+def _check_references(tables: dict[str, pd.DataFrame]) -> None:
+    """The validator's rules across tables (components.validation.cross_table_errors) on the snapshot's tables.
+
+    The reason names the table, column and rule, never a value from the snapshot.
+    """
+    problems = cross_table_errors(tables)
+    if problems:
+        first = problems[0]
+        table = first.file.removesuffix(".csv")
+        where = f" in {first.column}" if first.column else ""
+        more = f", and {len(problems) - 1} more" if len(problems) > 1 else ""
+        meaning = _CROSS_TABLE_MEANINGS.get(first.rule, "breaks a rule that links tables")
+        raise SnapshotRejected(f"the snapshot's {table} table {meaning} ({first.rule}{where}{more}), so it was ignored")
+
+
 def _read_snapshot(directory: Path) -> tuple[str, Package]:
     """The snapshot on disk as (version, package), or SnapshotRejected saying why not. Never runs code from it."""
     manifest = _read_manifest(directory)
@@ -576,6 +637,7 @@ def _read_snapshot(directory: Path) -> tuple[str, Package]:
         entry = manifest["tables"][name]
         tables[name] = _read_table(folder / f"{name}.arrow", name, entry)
         _revalidate(name, tables[name])
+    _check_references(tables)
     try:
         checked_at = datetime.fromisoformat(manifest.get("checked_at"))
     except (TypeError, ValueError):
@@ -596,6 +658,8 @@ def _remember(directory: Path, version: str, package: Package) -> None:
                 superseded = _last_good.get(key, (version,))[0] != version
             if not superseded:  # another thread remembered a newer package meanwhile: leave its snapshot
                 _write_snapshot(directory, version, package)
+                with _lock:  # written from data that passed the validator: no need to read it back to judge it
+                    _verdicts[_problem_key(directory)] = (_manifest_signature(directory), "")
     except Exception as exc:  # a read-only checkout still serves from memory
         log.warning("could not write the last-good snapshot: %s", exc)
         _set_problem(directory, f"the last good data could not be saved to disk ({type(exc).__name__}): a restart would lose it")
@@ -749,6 +813,92 @@ def row_loss_warnings() -> list[str]:
     return _row_losses(directory, rows) if valid else []
 
 
+def last_good_info(directory: Path | str | None = None) -> dict | None:
+    """Which last good data row counts are compared with: {"kept": "memory" or "snapshot", "data_version",
+    and for a snapshot "manifest" (its path) and "saved" (ISO time)}; None when there is none yet.
+
+    The one in memory (this process loaded it), else the snapshot a run of the app left in the cache
+    folder it uses for directory (TDA_CACHE_DIR, default .cache/).
+    """
+    directory = Path(directory).resolve() if directory is not None else data_dir()
+    with _lock:
+        remembered = _last_good.get(str(directory))
+    if remembered is not None:
+        return {"kept": "memory", "data_version": remembered[0]}
+    try:
+        manifest = _read_manifest(directory)
+    except Exception:  # noqa: BLE001 - none, or one that is ignored (editor_warnings says why)
+        return None
+    created = manifest.get("created")
+    return {"kept": "snapshot", "data_version": manifest["data_version"], "manifest": str(_manifest_path(directory)), "saved": created[:40] if isinstance(created, str) else None}
+
+
+def last_good_description(directory: Path | str | None = None) -> str:
+    """last_good_info as a phrase for editors ("" when there is none yet)."""
+    info = last_good_info(directory)
+    if info is None:
+        return ""
+    if info["kept"] == "memory":
+        return f"the last good data in memory (data version {info['data_version']})"
+    return f"the last good data saved in {info['manifest']} (data version {info['data_version']}, saved {info['saved'] or '?'})"
+
+
+_verdicts: dict[tuple[str, str], tuple[tuple | None, str]] = {}  # (cache dir, data directory) -> (manifest stat, problem)
+
+
+def _snapshot_verdict(directory: Path) -> str:
+    """Why the snapshot on disk would be ignored at the next start ("" when it would be used, or there is none).
+
+    Read and checked in full (schemas, then the rules across tables) once per version of its manifest.
+    """
+    signature = _manifest_signature(directory)
+    key = _problem_key(directory)
+    with _lock:
+        known = _verdicts.get(key)
+    if known is not None and known[0] == signature:
+        return known[1]
+    if signature is None:
+        problem = "an old pickle snapshot was found and ignored: pickles are never loaded" if _legacy_path(directory).exists() else ""
+    else:
+        try:
+            _read_snapshot(directory)
+            problem = ""
+        except SnapshotRejected as exc:
+            problem = str(exc)
+        except Exception as exc:  # noqa: BLE001 - whatever a damaged file does, a sentence, not a traceback
+            problem = f"the snapshot could not be read ({type(exc).__name__}) and would be ignored"
+    with _lock:
+        _verdicts[key] = (signature, problem)
+    return problem
+
+
+def editor_warnings(directory: Path | str | None = None, package: Package | None = None) -> list[str]:
+    """What editors should know about the data in directory beyond its errors, as plain English sentences.
+
+    Tables that lost more than ROW_LOSS_SHARE (and ROW_LOSS_MIN_ROWS) of their rows against the last good
+    data (naming which: last_good_description), and why the last good data on disk was ignored, could
+    not be saved, or would be ignored at the next start. The sentences quote nothing from the data files
+    or the snapshot (file and table names, counts, rule names, the cache path), so any page can show
+    them; escape them as any text when they go into markdown. Warnings never make the data invalid.
+
+    directory defaults to the folder the app serves; package is the package validated from it (the
+    validator passes its own); without one, the app's cached load of the files on disk now is used.
+    """
+    directory = Path(directory).resolve() if directory is not None else data_dir()
+    if package is None:
+        package = _cached_package(str(directory), data_version(directory)).package
+    warnings = []
+    if package.valid:
+        losses = _row_losses(directory, package)
+        if losses:
+            compared = last_good_description(directory)
+            warnings += [f"{loss}, compared with {compared}: if rows were deleted on purpose, confirm the shorter table" for loss in losses]
+    problems = [_snapshot_problem(directory), _snapshot_verdict(directory)]
+    for problem in dict.fromkeys(problem for problem in problems if problem):
+        warnings.append(f"last good data: {problem}")
+    return warnings
+
+
 def stale_translations() -> list[DataError]:
     """The translations in the files on disk now whose cell has changed since they were translated.
 
@@ -767,11 +917,72 @@ def _table(name: str, lang: str = "en") -> pd.DataFrame:
     """
     lang = i18n.normalize(lang)
     directory, version = _current()
-    if _cached_errors(str(directory), version):
-        tables = load_state().package.tables  # the last good data (copied below: pages may not change it)
-        return localize(tables[name].copy(), name, lang, tables["translations"], tables["sources"])
+    valid, _, _ = _cached_summary(str(directory), version)
+    if not valid:
+        return _stale_table(directory, name, lang)
     _promote(directory, version)
     return _cached_localized(str(directory), version, name, lang)
+
+
+_stale_localized: dict[tuple[str, str, str, str], pd.DataFrame] = {}  # (directory, last good version, table, lang) -> localized
+_STALE_ENTRIES = 64
+
+
+def _stale_table(directory: Path, name: str, lang: str) -> pd.DataFrame:
+    """A table of the last good data in the reader's language, localized once per last good version (a copy: pages may not change it).
+
+    While the files on disk are invalid every page asks for these, so they are kept ready rather than
+    localized on every rerun; nothing of the invalid files is kept.
+    """
+    remembered = _recall(directory)
+    if remembered is None:  # nothing good yet: typed empty tables
+        tables = empty_tables()
+        return localize(tables[name], name, lang, tables["translations"], tables["sources"])
+    last_version, package = remembered
+    key = (str(directory), last_version, name, lang)
+    with _lock:
+        frame = _stale_localized.get(key)
+    if frame is None:
+        tables = package.tables
+        frame = localize(tables[name].copy(), name, lang, tables["translations"], tables["sources"])
+        with _lock:
+            if len(_stale_localized) >= _STALE_ENTRIES:
+                _stale_localized.clear()
+            _stale_localized[key] = frame
+    return frame.copy()
+
+
+_zips: dict[tuple[str, str], bytes] = {}  # (directory, data version) -> the data package as one zip
+
+
+def package_zip() -> bytes | None:
+    """The whole data package as readers download it (components.downloads.data_package_zip), built once per data version.
+
+    When the files on disk are invalid, the zip of the last good data if this process built one, else
+    None (readers never download the files an editor is fixing). Built only from files that passed
+    the validator, so a file refused there (a link out of the data folder, a FIFO) is never read into it.
+    """
+    from components import downloads  # the reader-facing package: imported when a page asks for it
+
+    directory, version = _current()
+    valid, _, _ = _cached_summary(str(directory), version)
+    if valid:
+        _promote(directory, version)
+    with _lock:
+        if valid:
+            built = _zips.get((str(directory), version))
+        else:
+            last = _last_good.get(str(directory))
+            return _zips.get((str(directory), last[0])) if last is not None else None
+    if built is None:
+        built = downloads.data_package_zip(directory)
+        if data_version(directory) != version:  # the files changed while being zipped: not this version's zip
+            return built
+        with _lock:
+            for key in [key for key in _zips if key[0] == str(directory) and key[1] != version and key[1] != _last_good.get(str(directory), ("",))[0]]:
+                del _zips[key]  # keep this version's and the last good one's
+            _zips[(str(directory), version)] = built
+    return built
 
 
 def load_sources(lang: str = "en") -> pd.DataFrame:

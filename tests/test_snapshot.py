@@ -5,6 +5,7 @@ import json
 import os
 import pickle
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.ipc as ipc
 import pytest
@@ -330,3 +331,60 @@ def test_an_ignored_snapshot_is_not_read_again_on_every_rerun(live_copy, monkeyp
     manifest.write_bytes(b"other garbage")  # a new file is looked at again
     datasets.load_state()
     assert len(reads) == 1
+
+
+def snapshot_table(directory, name):
+    """A table of the snapshot on disk as it was written (the package's prepared table)."""
+    return datasets._read_table(table_path(directory, name), name, manifest_of(directory)["tables"][name])
+
+
+def with_ruling_citing_a_missing_event(frame):
+    frame = frame.copy()
+    position = frame.index[frame["related_event_ids"].notna()][0]
+    frame.loc[position, "related_event_ids"] = "no-such-event-2099"
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("name", "change", "rule"),
+    [
+        ("events", lambda f: f.assign(source_id=f["source_id"].where(f.index > 0, "no-such-source-2099")), "reference in source_id"),
+        ("rulings", with_ruling_citing_a_missing_event, "reference in related_event_ids"),
+        ("assessments", lambda f: f.assign(claim_id=f["claim_id"].where(f.index > 0, "no-such-claim-2099")), "reference in claim_id"),
+        ("translations", lambda f: f.assign(row_id=f["row_id"].where(f.index > 0, "no-such-row-2099")), "reference in row_id"),
+        ("sources", lambda f: f.iloc[1:].reset_index(drop=True), "reference in source_id"),  # rows elsewhere cite the first source
+        ("events", lambda f: f.iloc[1:].reset_index(drop=True), "reference in"),  # its translations (and maybe a ruling) name the first event
+    ],
+    ids=["source-id", "related-event", "claim-id", "translation-row", "source-removed", "event-removed"],
+)
+def test_a_snapshot_with_a_dangling_reference_is_ignored_with_a_reason(live_copy, name, change, rule):
+    good_snapshot(live_copy)
+    before = snapshot_table(live_copy, name)
+    frame = change(before)
+    replace_table_file(live_copy, arrow_bytes(frame), name=name, columns=column_entries(frame), rows=len(frame))
+    problem = ignored(live_copy).snapshot_problem
+    assert "across tables" not in problem and rule in problem, problem
+    assert "2099" not in problem  # no value from the snapshot in the reason
+    assert datasets.editor_warnings(live_copy) == [f"last good data: {problem}"]
+
+
+def test_a_snapshot_whose_row_claims_more_confidence_than_its_source_allows_is_ignored(live_copy):
+    good_snapshot(live_copy)
+    sources = snapshot_table(live_copy, "sources")
+    copies = set(sources.loc[sources["access"].astype(str) == "copy", "source_id"])
+    events = snapshot_table(live_copy, "events")
+    position = events.index[events["source_id"].isin(copies)][0]
+    events["confidence"] = events["confidence"].astype(str)
+    events.loc[position, "confidence"] = "high"
+    events["confidence"] = events["confidence"].astype(pd.CategoricalDtype(snapshot_table(live_copy, "events")["confidence"].cat.categories))
+    replace_table_file(live_copy, arrow_bytes(events), columns=column_entries(events))
+    assert "confidence_rule" in ignored(live_copy).snapshot_problem
+
+
+def test_a_good_snapshot_passes_the_rules_across_tables(live_copy):
+    good_snapshot(live_copy)
+    restart()
+    assert datasets._snapshot_verdict(live_copy) == ""
+    break_the_files(live_copy)
+    state = datasets.load_state()
+    assert state.stale and state.has_data and state.snapshot_problem == ""
