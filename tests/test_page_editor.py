@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from components.desk import auth, page
 from components.desk.store import Store
 from tests.conftest import ROOT
-from tests.helpers import APP, read_rows
+from tests.helpers import APP, read_rows, write_rows
 
 EDITOR_PAGE = "app_pages/editor.py"  # relative to the repository
 NAME, PASSWORD = "ana", "correct horse battery staple"
@@ -239,6 +239,31 @@ def test_the_signed_in_editor_sees_the_files_status_and_the_grid(desk, password_
     assert len(grid.value) == len(read_rows(desk / "events.csv")[1])
     assert "The files on disk are valid" in unescaped(texts(at))
     assert [tab.label for tab in at.tabs][:7] == ["Edit a table", "New event", "CBP release", "ACLED export", "Events from a CSV", "Change log", "Versions and restore"]
+
+
+def test_editors_see_the_problems_of_the_files_on_disk_that_readers_do_not(desk, password_hash):
+    header, rows = read_rows(desk / "events.csv")
+    rows[0]["date"] = "2023-02-30"
+    write_rows(desk / "events.csv", header, rows)
+    reader = AppTest.from_file(APP, default_timeout=90).run()
+    assert "2023-02-30" not in unescaped(texts(reader))  # readers get a neutral notice only
+    at = signed_in(password_hash)
+    shown = unescaped(texts(at))
+    assert "The files on disk have 1 problem" in shown
+    problems = next(frame.value for frame in at.dataframe if "line" in frame.value.columns and "value" in frame.value.columns)
+    assert problems.iloc[0]["file"] == "events.csv" and problems.iloc[0]["line"] == 2 and problems.iloc[0]["value"] == "2023-02-30"
+
+
+def test_editors_see_a_table_that_lost_many_rows_and_can_confirm_it(desk, password_hash):
+    AppTest.from_file(APP, default_timeout=90).run()  # the shipped data becomes the last good data
+    header, rows = read_rows(desk / "translations.csv")  # nothing refers to a translation: still valid with half of them
+    write_rows(desk / "translations.csv", header, rows[: len(rows) // 2])
+    at = signed_in(password_hash)
+    shown = unescaped(texts(at))
+    assert "translations.csv has" in shown and "fewer" in shown
+    next(button for button in at.button if button.label.startswith("These rows were removed on purpose")).click().run()
+    assert not at.exception
+    assert "fewer" not in unescaped(texts(at))
 
 
 def test_a_bad_edit_shows_its_row_and_column_and_changes_no_file(desk, password_hash):

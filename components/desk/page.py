@@ -208,14 +208,12 @@ def files_status(lang: str) -> None:
             st.dataframe(_error_rows(state.errors, lang), hide_index=True, key="desk_disk_errors")
     else:
         st.success(_("The files on disk are valid; readers see them (data version {version}).").format(version=state.version[:6]), icon=":material/check_circle:")
-    losses = datasets.row_loss_warnings()
-    for warning in losses:
-        st.warning(escape_markdown(editing.message_text(warning, lang)), icon=":material/content_cut:")
-    if losses and st.button(_("These rows were removed on purpose: make the shorter tables the last good data"), key="desk_confirm_rows"):
+    # Shrunken tables and problems with the last good copy on disk (the same sentences make validate prints).
+    for warning in datasets.editor_warnings():
+        st.warning(escape_markdown(editing.message_text(warning, lang)), icon=":material/warning:")
+    if datasets.row_loss_warnings() and st.button(_("These rows were removed on purpose: make the shorter tables the last good data"), key="desk_confirm_rows"):
         if datasets.confirm_current_data():
             st.rerun()
-    if state.snapshot_problem:
-        st.warning(escape_markdown(_("The copy of the last good data kept on disk has a problem: {problem}").format(problem=editing.message_text(state.snapshot_problem, lang))), icon=":material/warning:")
     stale = datasets.stale_translations()
     if stale:
         with st.expander(ngettext("{n} translation is older than the cell it translates", "{n} translations are older than the cells they translate", len(stale)).format(n=formats.number(len(stale), lang))):
