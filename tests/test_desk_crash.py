@@ -121,7 +121,7 @@ def test_saves_killed_at_random_moments_never_leave_a_broken_file(desk_url, data
         child.communicate(timeout=60)
         store.recover()
         _consistent(store, data_copy)
-        on_disk = csvfile.to_frame(csvfile.parse((data_copy / "events.csv").read_bytes(), "events.csv"))
+        on_disk = csvfile.read_frame((data_copy / "events.csv").read_bytes(), "events.csv")
         titles = store.history(table="events")
         if not titles.empty:
             assert titles.iloc[0]["after"] == on_disk.loc[0, "title"]  # the newest logged title is the one on disk
@@ -143,7 +143,7 @@ def test_two_processes_saving_the_same_table_from_the_same_base_one_wins(desk_ur
     loser = next(r for r in results if not r["ok"])
     winner = 2 if results[0]["ok"] else 3
     assert loser["conflict"] is True
-    on_disk = csvfile.to_frame(csvfile.parse((data_copy / "events.csv").read_bytes(), "events.csv"))
+    on_disk = csvfile.read_frame((data_copy / "events.csv").read_bytes(), "events.csv")
     assert loser["theirs"] == [on_disk.loc[winner, "event_id"]]  # the refused one sees what the other saved
     assert on_disk.loc[winner, "editor_notes"] == f"from process {winner}"
     assert on_disk.loc[5 - winner, "editor_notes"] != f"from process {5 - winner}"
