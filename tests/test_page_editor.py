@@ -329,6 +329,17 @@ def test_added_row_needs_its_required_cells(desk, password_hash):
     assert save_button(at).disabled
 
 
+def test_unsaved_edits_survive_switching_tables(desk, password_hash):
+    at = signed_in(password_hash, "events")
+    edit(at, "events", {"edited_rows": {0: {"title": "Kept across tables"}}})
+    at.selectbox(key="desk_table").set_value("figures").run()
+    assert "Unsaved changes in: events.csv" in unescaped(texts(at))
+    at.selectbox(key="desk_table").set_value("events").run()
+    assert not at.exception
+    assert at.session_state[page.OPEN_KEY]["events"]["candidate"].loc[0, "title"] == "Kept across tables"
+    assert "Cells changed" in unescaped(texts(at))
+
+
 def test_a_save_needs_a_reason(desk, password_hash):
     before = (desk / "events.csv").read_bytes()
     at = signed_in(password_hash, "events")

@@ -278,7 +278,7 @@ def _entry(store: desk_store.Store, table: str, lang: str) -> dict:
     entry = entries.get(table)
     if entry is None:
         entry = entries[table] = _open(store, table, lang)
-    elif entry["lang"] != lang or entry["grid"] not in st.session_state and not editing.same_text(entry["candidate"], entry["working"]):
+    elif entry["lang"] != lang or (entry["grid"] not in st.session_state and not editing.same_text(entry["candidate"], entry["working"])):
         # new words for the column help (or a grid not drawn last run): keep the edits, draw the grid afresh
         entry = entries[table] = {**_open(store, table, lang, entry["candidate"], _Opened(table, entry["digest"], entry["opened"])), "conflict": entry["conflict"], "overlaps": entry["overlaps"]}
     return entry
@@ -496,7 +496,6 @@ def edit_tab(store: desk_store.Store, editor: str, lang: str) -> None:
     _saved_notice(lang)
     table = st.selectbox(_("Table"), DATA_FILES, key="desk_table", format_func=lambda name: _table_words(name, lang))
     entry = _entry(store, table, lang)
-    grid_state = st.session_state.get(entry["grid"])
     if entry["digest"] != _file_digest(table) and entry["conflict"] is None:
         st.info(_("{file} has changed on disk since you opened it. Saving will show you what changed, to reapply your edits on it.").format(file=TABLES[table].filename), icon=":material/sync_problem:")
     st.caption(
@@ -511,7 +510,7 @@ def edit_tab(store: desk_store.Store, editor: str, lang: str) -> None:
         width="stretch",
         height=420,
     )
-    candidate = editing.apply_edit_state(entry["working"], st.session_state.get(entry["grid"], grid_state), entry["specs"])
+    candidate = editing.apply_edit_state(entry["working"], st.session_state.get(entry["grid"]), entry["specs"])
     entry["candidate"] = candidate
     changes = list(store.diff(table, entry["opened"], candidate))
     if entry["conflict"] is not None:
