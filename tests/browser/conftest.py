@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from components import charts, timeline
 from components.validation import load_package
-from tests.browser.helpers import AXE_REPORT, MARKDOWN_CASE, XSS_EVENT, XSS_TITLE, Visit
+from tests.browser.helpers import MARKDOWN_CASE, XSS_EVENT, XSS_TITLE, Visit
 from tests.conftest import ROOT
 from tests.helpers import read_rows, write_rows
 from tools.loopback import free_port, stop, wait_healthy
@@ -37,14 +37,6 @@ INSTALL_HINT = (
     "or skip the browser tests on purpose with: make test BROWSER_TESTS=0"
 )
 HEALTH_DEADLINE_SECONDS = 60
-
-
-def pytest_terminal_summary(terminalreporter):
-    """Every axe-core finding, also when the accessibility tests pass (they only fail on serious or critical ones)."""
-    if AXE_REPORT:
-        terminalreporter.section("axe-core findings (full results in artifacts/axe/)")
-        for line in AXE_REPORT:
-            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
@@ -95,7 +87,7 @@ def app_url(hostile_data_dir, tmp_path_factory) -> Iterator[str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = {**os.environ, "TDA_DATA_DIR": str(hostile_data_dir), "TDA_CACHE_DIR": str(log_path.parent / "cache")}
+    env = {**os.environ, "TDA_DATA_DIR": str(hostile_data_dir), "TDA_CACHE_DIR": str(log_path.parent / "cache"), "TDA_STATE_DIR": str(log_path.parent / "state")}
     command = [
         sys.executable, "-m", "streamlit", "run", "dashboard.py",
         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
