@@ -262,7 +262,7 @@ async def reader(index: int, base_url: str, rounds: int, steps: list[Step], hold
                 started = time.perf_counter()
                 try:
                     steps.append(Step(kind, await action()))
-                except (ProtocolError, OSError, asyncio.TimeoutError, Exception) as error:  # noqa: BLE001 - every failure counts
+                except Exception as error:  # noqa: BLE001 - every failure counts, whatever its kind
                     steps.append(Step(kind, time.perf_counter() - started, f"{type(error).__name__}: {error}"[:300]))
                     return
         if hold is not None:
@@ -279,7 +279,11 @@ async def browser_readers(base_url: str, count: int, rounds: int, results: list[
     from playwright.async_api import async_playwright
 
     async with async_playwright() as driver:
-        browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except Exception as failure:  # noqa: BLE001 - reported as the browsers' error, the protocol readers go on
+            results.append({"path": "(launch)", "seconds": 0.0, "error": f"Chromium did not start: {str(failure).splitlines()[0][:200]}"})
+            return
         try:
             await asyncio.gather(*(_browser_reader(browser, base_url, index, rounds, results, deadline) for index in range(count)))
         finally:
@@ -416,11 +420,22 @@ def replica_servers(log_dir: Path, count: int, cookie_secret: str) -> Iterator[t
 
 # -- phases ----------------------------------------------------------------------------------------------------
 async def warm_up(app_urls: list[str]) -> None:
-    """Two readers straight to each app process first, so that its caches are built before anything is measured."""
-    steps: list[Step] = []
-    await asyncio.gather(*(reader(index, url, 1, steps) for url in app_urls for index in range(2)))
-    if failed := [step for step in steps if step.error]:
-        raise RuntimeError(f"warm-up failed: {failed[0].error}")
+    """Before anything is measured, every page in both languages once in each app process (straight to it, not
+    through nginx), so that its caches and the Spanish catalogue are built."""
+
+    async def every_page(url: str, query_string: str) -> None:
+        session = ReaderSession(url)
+        try:
+            await session.open("/map", query_string)
+            await session.choose(FILTER_KEY, 0)
+            for page in OTHER_PAGES + ("sources",):
+                await session.switch(page)
+        except Exception as error:  # noqa: BLE001 - the run cannot be measured: say why
+            raise RuntimeError(f"warm-up on {url} failed: {type(error).__name__}: {error}") from error
+        finally:
+            await session.close()
+
+    await asyncio.gather(*(every_page(url, link) for url in app_urls for link in ("", "lang=es")))
 
 
 async def memory_per_session(url: str, pid: int, many: int) -> dict:
@@ -461,6 +476,7 @@ async def load(url: str, processes: dict[str, int], sessions: int, rounds: int, 
     steps: list[Step] = []
     pages: list[dict] = []
     started = time.monotonic()
+    load_before = os.getloadavg()[0]
 
     async def staggered(index: int) -> None:
         await asyncio.sleep(index * 0.1 + random.random() * 0.1)  # readers arrive over about 3 s, not in one instant
@@ -492,6 +508,7 @@ async def load(url: str, processes: dict[str, int], sessions: int, rounds: int, 
         "max_s": max(ok, default=None),
         "by_step": {kind: {"p50_s": percentile(v, 0.5), "p95_s": percentile(v, 0.95)} for kind, v in by_kind.items()},
         "wall_s": round(wall, 1),
+        "machine_load": [round(load_before, 1), round(os.getloadavg()[0], 1)],  # 1-minute load average before and after
         "browser_pages": len(pages),
         "browser_errors": sum(1 for page in pages if page["error"]),
         "browser_error_examples": [page["error"] for page in pages if page["error"]][:3],
@@ -507,8 +524,9 @@ def _s(value: float | None) -> str:
 
 def table(results: dict) -> str:
     lines = [
-        "| target | sessions × rounds | steps | errors | p50 s | p95 s | max s | open p50/p95 | filter p50/p95 | switch p50/p95 | wall s | Chromium pages (errors), median s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| target | sessions × rounds | steps | errors | p50 s | p95 s | max s | open p50/p95 | filter p50/p95 | switch p50/p95 | wall s"
+        " | Chromium pages (errors), median s | load average |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, result in results["targets"].items():
         run = result["load"]
@@ -518,6 +536,7 @@ def table(results: dict) -> str:
             f"{_s(run['p95_s'])} | {_s(run['max_s'])} | "
             + " | ".join(f"{_s(by[k]['p50_s'])} / {_s(by[k]['p95_s'])}" for k in ("open", "filter", "switch"))
             + f" | {run['wall_s']} | {run['browser_pages']} ({run['browser_errors']}), {_s(run['browser_median_s'])} |"
+            + f" {run['machine_load'][0]} → {run['machine_load'][1]} |"
         )
     lines += ["", "| target | process | peak RSS MB | CPU s | CPU % of one core |", "|---|---|---|---|---|"]
     for name, result in results["targets"].items():
@@ -581,9 +600,10 @@ def main() -> int:
     results = asyncio.run(run(arguments))
     print(f"Many readers on {results['cores']} cores, {results['date']}: protocol-level sessions plus Chromium sessions on loopback\n")
     print(table(results))
+    if failed := any(result["load"]["errors"] or result["load"]["browser_errors"] for result in results["targets"].values()):
+        print("\nThe servers' logs: " + (str(arguments.log_dir) if arguments.log_dir else "run again with --log-dir DIR to keep them"))
     if arguments.json:
         arguments.json.write_text(json.dumps(results, indent=2) + "\n")
-    failed = any(result["load"]["errors"] or result["load"]["browser_errors"] for result in results["targets"].values())
     return 1 if failed or not results["targets"] else 0
 
 
