@@ -38,8 +38,13 @@ TEST_NEEDS := system-packages $(VENV)/.dev-installed node_modules/.installed
 PYTEST_ARGS :=
 endif
 
+# The tests run in parallel, one pytest-xdist worker per core, at most 4 (make test TEST_WORKERS=0: one process).
+# --dist loadgroup keeps a module with module-scoped set-up on one worker (tests/conftest.py).
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
+PYTEST_PARALLEL := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
+
 test: $(TEST_NEEDS)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q --durations=15 $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # What the tests need from the system (Debian's Chromium and fonts, npm, nginx, PostgreSQL), in one script that
 # .ci/run uses too: as root with apt-get it installs what is missing, elsewhere it says what to install.
