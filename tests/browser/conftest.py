@@ -37,6 +37,7 @@ INSTALL_HINT = (
     "or skip the browser tests on purpose with: make test BROWSER_TESTS=0"
 )
 HEALTH_DEADLINE_SECONDS = 60
+PORT_ATTEMPTS = 3
 
 
 @pytest.fixture(scope="session")
@@ -81,23 +82,38 @@ def hostile_tables(hostile_data_dir) -> dict:
     return load_package(hostile_data_dir).tables
 
 
+def start_dashboard(env: dict[str, str], log_path: Path, extra_args: tuple[str, ...] = ()) -> tuple[str, subprocess.Popen]:
+    """`streamlit run dashboard.py` on a free loopback port, answering its health check: (base URL, process).
+
+    A port is free when chosen and taken when the server binds it; another worker's server can take it in between,
+    so a server that exits saying its port is not available is started again on another one.
+    """
+    for _attempt in range(PORT_ATTEMPTS):
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        command = [
+            sys.executable, "-m", "streamlit", "run", "dashboard.py",
+            "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+            "--browser.gatherUsageStats", "false", "--server.enableStaticServing", "true", *extra_args,
+        ]  # fmt: skip
+        with log_path.open("wb") as log:
+            server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        if wait_healthy(url, server, HEALTH_DEADLINE_SECONDS):
+            return url, server
+        stop(server)
+        output = log_path.read_text(errors="replace")
+        if f"Port {port} is not available" not in output:
+            break
+    pytest.fail(f"streamlit did not answer {url}/_stcore/health (exit code {server.poll()}):\n{output[-3000:]}")
+
+
 @pytest.fixture(scope="session")
 def app_url(hostile_data_dir, tmp_path_factory) -> Iterator[str]:
     """Base URL of `streamlit run dashboard.py` on the hostile data copy; the server is stopped at the end, whatever happens."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
     env = {**os.environ, "TDA_DATA_DIR": str(hostile_data_dir), "TDA_CACHE_DIR": str(log_path.parent / "cache"), "TDA_STATE_DIR": str(log_path.parent / "state")}
-    command = [
-        sys.executable, "-m", "streamlit", "run", "dashboard.py",
-        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--browser.gatherUsageStats", "false", "--server.enableStaticServing", "true",
-    ]  # fmt: skip
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    url, server = start_dashboard(env, log_path)
     try:
-        if not wait_healthy(url, server, HEALTH_DEADLINE_SECONDS):
-            pytest.fail(f"streamlit did not answer {url}/_stcore/health (exit code {server.poll()}):\n{log_path.read_text(errors='replace')[-3000:]}")
         yield url
     finally:
         stop(server)
