@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,13 @@ def upload(running: replicas.Replicas, session: ReaderSession, route: str, size:
     return request(url, route=route, method="PUT", body=body, headers=headers)[0]
 
 
+def run_in_its_own_loop(make_coroutine) -> None:
+    """asyncio.run in a thread of its own: a worker that ran a Playwright test before keeps an event loop running
+    in this thread, and asyncio.run refuses to start inside one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(lambda: asyncio.run(make_coroutine())).result()
+
+
 def test_health_through_nginx_sets_a_route_cookie(running):
     status, headers, body = request(f"{running.url}/_stcore/health")
     assert (status, body) == (200, b"ok")
@@ -117,7 +125,7 @@ def test_a_reader_stays_on_one_process_for_http_websocket_and_uploads(running):
         finally:
             await session.close()
 
-    asyncio.run(read_the_map_and_upload())
+    run_in_its_own_loop(read_the_map_and_upload)
     route = session.cookies["tda_route"]
     assert ROUTE.match(route)
     assert session.exceptions == []  # the protocol client raises on an exception element; none was left either
