@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from components.desk import auth
 from tests.browser.conftest import HEALTH_DEADLINE_SECONDS
@@ -99,13 +100,20 @@ def test_anonymous_editor_url_shows_the_form_and_no_data(open_desk, desk_data, s
     assert axe_blocking(opened, f"editor-anonymous-{'desktop' if size == DESKTOP else 'phone'}") == []
 
 
-def sign_in(opened: Visit, password: str = PASSWORD) -> None:
+def sign_in(opened: Visit, password: str = PASSWORD, *, expect: str = f"Signed in as {NAME}") -> None:
+    """Fill the form and press Sign in, then wait for `expect` (the desk's line, or a refusal's words).
+
+    A right password reruns the page once more (into the desk), and an earlier refusal stays on the page until
+    then, so the wait is for the words expected; a refusal shown instead is the test's failure message."""
     page = opened.page
     page.get_by_label("Editor name").fill(NAME)
     page.get_by_label("Password", exact=True).fill(password)
     opened.rerun_after(lambda: page.get_by_role("button", name="Sign in").click())
-    # a right password reruns the page once more (into the desk): wait for the desk or for the refusal
-    page.get_by_text("Signed in as").or_(page.locator('[data-testid="stAlertContentError"]')).first.wait_for(timeout=30_000)
+    try:
+        page.get_by_text(expect).first.wait_for(timeout=30_000)
+    except PlaywrightTimeoutError:
+        refusals = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
+        pytest.fail(f"waited for {expect!r} after signing in; the page says {refusals}", pytrace=False)
     opened.wait_until_ready()
 
 
@@ -141,8 +149,7 @@ def test_an_editor_signs_in_edits_a_cell_saves_and_readers_see_it(open_desk, des
     position = next(index for index, row in enumerate(figures) if row["metric"] == "aea_removals")
     opened = open_desk("/editor", DESKTOP)
     page = opened.page
-    sign_in(opened, "not the password")
-    assert page.get_by_text("Wrong name or password").first.is_visible()
+    sign_in(opened, "not the password", expect="Wrong name or password")
     page.wait_for_timeout(1200)  # the first failure's delay is a second
     sign_in(opened)
     assert page.get_by_text(f"Signed in as {NAME}").is_visible()
