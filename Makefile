@@ -10,7 +10,7 @@ CHROMIUM ?= /usr/bin/chromium
 STREAMLIT_FLAGS := --server.headless true --server.address 127.0.0.1 --server.port $(PORT) \
 	--browser.gatherUsageStats false --server.enableStaticServing true
 
-.PHONY: run test system-packages browser-check validate docs bench bench-readers serve-replicas site clean
+.PHONY: run test system-packages browser-check validate docs bench bench-heavy bench-readers serve-replicas site clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,10 @@ site: $(VENV)/.app-installed
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_load.py
+
+# A 200 MB events.csv with every row invalid in the running app: page times and server memory before, during and after (3-6 min).
+bench-heavy: $(VENV)/.dev-installed browser-check
+	$(BIN)/python benchmarks/bench_heavy.py
 
 # Several app processes behind nginx on one address: make serve-replicas [REPLICAS=2] [PORT=8501] (Ctrl-C stops all).
 REPLICAS ?= 2
