@@ -112,7 +112,9 @@ def assert_only_the_form(at: AppTest, data_copy: Path) -> None:
 # Anonymous
 
 
-def test_anonymous_by_navigation_sees_only_the_sign_in_form(desk, password_hash, monkeypatch):
+@pytest.fixture
+def navigation_pages(monkeypatch) -> list:
+    """The pages the dashboard gave st.navigation on its last run (filled as the app runs)."""
     pages: list = []
     real = streamlit.navigation
 
@@ -121,6 +123,11 @@ def test_anonymous_by_navigation_sees_only_the_sign_in_form(desk, password_hash,
         return real(entries, *args, **kwargs)
 
     monkeypatch.setattr(streamlit, "navigation", recording)
+    return pages
+
+
+def test_anonymous_by_navigation_sees_only_the_sign_in_form(desk, password_hash, navigation_pages):
+    pages = navigation_pages
     at = app(password_hash).run()
     editor = next(entry for entry in pages if entry.url_path == "editor")
     assert editor.visibility == "hidden"  # not in the navigation
@@ -133,15 +140,8 @@ def test_anonymous_running_the_page_script_directly_sees_only_the_form(desk, pas
     assert_only_the_form(at, desk)
 
 
-def test_the_editor_page_is_in_the_navigation_once_signed_in(desk, password_hash, monkeypatch):
-    pages: list = []
-    real = streamlit.navigation
-
-    def recording(entries, *args, **kwargs):
-        pages[:] = list(entries)
-        return real(entries, *args, **kwargs)
-
-    monkeypatch.setattr(streamlit, "navigation", recording)
+def test_the_editor_page_is_in_the_navigation_once_signed_in(desk, password_hash, navigation_pages):
+    pages = navigation_pages
     signed_in(password_hash)
     assert next(entry for entry in pages if entry.url_path == "editor").visibility == "visible"
 

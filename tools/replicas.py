@@ -25,7 +25,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +34,7 @@ HEALTH_SECONDS = 90
 INSTALL_HINT = "nginx was not found. Install it with `sh tools/system-packages.sh nginx` (as root), or: sudo apt-get install -y nginx-light"
 
 sys.path.insert(0, str(ROOT))
-from tools.loopback import free_port  # noqa: E402
+from tools.loopback import free_port, healthy  # noqa: E402
 
 
 def streamlit_flags(port: int, address: str = "127.0.0.1") -> list[str]:
@@ -63,14 +62,6 @@ def render_config(prefix: Path, listen: str, backends: list[int], template: Path
     if leftover := re.findall(r"@[A-Z_]+@", text):
         raise ValueError(f"{template}: unknown fields {sorted(set(leftover))}")
     return text
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 def _child_setup() -> None:
@@ -167,10 +158,10 @@ class Replicas:
         checked = subprocess.run([*command, "-t", "-q"], capture_output=True, text=True)
         if checked.returncode != 0:
             raise RuntimeError(f"nginx refused {config}:\n{checked.stderr.strip() or _tail(error_log)}")
-        self._wait(lambda: all(_healthy(backend.url) for backend in self.backends), "the app processes")
+        self._wait(lambda: all(healthy(backend.url) for backend in self.backends), "the app processes")
         with (self.prefix / "logs" / "nginx.out").open("wb") as output:
             self.nginx = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=_child_setup)
-        self._wait(lambda: _healthy(self.url), f"nginx on {self.url}")
+        self._wait(lambda: healthy(self.url), f"nginx on {self.url}")
 
     def _wait(self, ready, what: str) -> None:
         deadline = time.monotonic() + HEALTH_SECONDS

@@ -23,6 +23,7 @@ from components import claims, datadocs, headlines, i18n
 from components.errors import DataError
 from components.i18n import N_
 from components.i18n.data import english_marked, localize
+from components.i18n.formats import is_missing
 from components.publishing import registry
 from components.schemas import DATA_FILES, ISO3_CODES, ROW_ID_SEPARATOR, TABLES, row_keys
 from components.validation import Package, load_package
@@ -142,18 +143,9 @@ def editor_frame(frame: pd.DataFrame, specs: Sequence[ColumnSpec]) -> pd.DataFra
     return pd.DataFrame(shown, index=pd.RangeIndex(len(frame)))
 
 
-def _missing(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def cell_text(value: object, spec: ColumnSpec | None = None) -> str:
     """A value from the data editor as the CSV writes it: '' for empty, true/false, 137 (not 137.0), 39.72943."""
-    if _missing(value):
+    if is_missing(value):
         return ""
     if isinstance(value, bool):
         return TRUE if value else FALSE

@@ -27,7 +27,8 @@ _DATE_PATTERNS = {
 }
 
 
-def _missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
+    """True for None, NaN, NA and NaT (what pandas counts as missing); False for anything else, lists included."""
     if value is None:
         return True
     try:
@@ -38,7 +39,7 @@ def _missing(value: object) -> bool:
 
 def number(value: float, lang: str, decimals: int = 0) -> str:
     """5,000 (en) / 5.000 (es); decimals is the most shown (trailing zeros are dropped)."""
-    if _missing(value):
+    if is_missing(value):
         return ""
     if decimals == 0:
         value = round(float(value))
@@ -48,7 +49,7 @@ def number(value: float, lang: str, decimals: int = 0) -> str:
 
 def percent(share: float, lang: str, decimals: int = 0) -> str:
     """A share 0..1 as '26%' (en) or '26 %' (es, with a no-break space)."""
-    if _missing(share):
+    if is_missing(share):
         return ""
     from babel.numbers import format_percent
 
@@ -64,7 +65,7 @@ def _millions(value: float) -> float | None:
 
 def money(value: float, lang: str) -> str:
     """$12,000 / $5m / $10.5m (en); 12.000 dólares / 5 millones de dólares (es)."""
-    if _missing(value):
+    if is_missing(value):
         return ""
     millions = _millions(float(value))
     if normalize(lang) == "en":
@@ -99,7 +100,7 @@ def number_range(low: float, high: float, lang: str) -> str:
 def partial_date(start: object, precision: object, lang: str, length: str = "long") -> str:
     """A date as precise as its source: '2024', 'October 2024', '23 October 2024' (en);
     '2024', 'octubre de 2024', '23 de octubre de 2024' (es). length='short' abbreviates the month."""
-    if _missing(start):
+    if is_missing(start):
         return ""
     day = pd.Timestamp(start).date()
     kind = str(precision) if str(precision) in ("day", "month", "year") else "day"
@@ -128,4 +129,4 @@ def plotly_separators(lang: str) -> str:
 
 
 def is_whole(value: float) -> bool:
-    return not _missing(value) and math.isclose(float(value), round(float(value)))
+    return not is_missing(value) and math.isclose(float(value), round(float(value)))
