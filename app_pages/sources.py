@@ -3,7 +3,6 @@
 import streamlit as st
 
 from components import datadocs, datasets, downloads, i18n, widgets
-from components.validation import data_dir
 from components.schemas import TABLES
 
 lang = widgets.current_lang()
@@ -29,11 +28,7 @@ st.markdown(data_notes("Method and caveats"))
 
 st.header(_("Licences"))
 st.markdown(_(downloads.LICENCES_MARKDOWN))
-st.download_button(
-    _("Download the whole data package"), downloads.data_package_zip(data_dir()), file_name=downloads.PACKAGE_FILENAME,
-    mime="application/zip", key="sources_package_zip", icon=":material/folder_zip:",
-)
-st.caption(_(downloads.PACKAGE_CAPTION))
+widgets.data_package_download(lang)
 
 st.header(_("Every source"))
 sources = datasets.load_sources(lang)

@@ -225,6 +225,25 @@ def download_csv(frame: pd.DataFrame, filename: str, key: str, label: str | None
     st.download_button(label, csv_download(frame), file_name=filename, mime="text/csv", key=key, icon=":material/download:")
 
 
+def data_package_download(lang: str) -> None:
+    """The whole data package as one zip (datasets.package_zip: built once per data version, only from checked files).
+
+    While the files on disk fail validation and this process has no zip of the last good data, readers get a short
+    notice instead of the files an editor is fixing."""
+    from components import downloads  # the reader-facing package: imported when a page asks for it
+
+    _ = i18n.gettext_for(lang)
+    package = datasets.package_zip()
+    if package is None:
+        st.info(_("The whole data package can be downloaded again once the data being updated has been checked."), icon=":material/schedule:")
+    else:
+        st.download_button(
+            _("Download the whole data package"), package, file_name=downloads.PACKAGE_FILENAME,
+            mime="application/zip", key="sources_package_zip", icon=":material/folder_zip:",
+        )
+    st.caption(_(downloads.PACKAGE_CAPTION))
+
+
 # Page links: path and title (English; translated where shown, see page_title).
 PAGES = {
     "overview": ("app_pages/overview.py", N_("Overview")),
