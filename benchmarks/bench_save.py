@@ -12,6 +12,7 @@ started for the run in a temp folder on a Unix socket (as the tests do).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -53,6 +54,10 @@ def _validate_only(store: Store, runs: int) -> list[float]:
     return seconds
 
 
+def _figures(seconds: list[float]) -> dict:
+    return {"median_ms": round(statistics.median(seconds) * 1000, 1), "min_ms": round(min(seconds) * 1000, 1), "max_ms": round(max(seconds) * 1000, 1), "runs": len(seconds)}
+
+
 def _line(label: str, seconds: list[float]) -> str:
     return f"  {label:<34} median {statistics.median(seconds) * 1000:7.0f} ms   (min {min(seconds) * 1000:.0f}, max {max(seconds) * 1000:.0f}, {len(seconds)} runs)"
 
@@ -61,7 +66,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"])
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the figures as JSON to this file")
     args = parser.parse_args()
+    figures: dict = {"runs": args.runs, "events_bytes": (ROOT / "data" / "events.csv").stat().st_size, "backends": {}}
     backends = args.backend or ["sqlite", "postgresql"]
     work = Path(tempfile.mkdtemp(prefix="tda-bench-save-"))
     os.environ["TDA_STATE_DIR"] = str(work / "state")
@@ -77,6 +84,7 @@ def main() -> int:
                 bin_dir = postgres_bin()
                 if bin_dir is None:
                     print("  postgresql: not installed (apt-get install postgresql), skipped")
+                    figures["backends"][backend] = {"skipped": "not installed"}
                     continue
                 owner = _owner()
                 folder = Path(tempfile.mkdtemp(prefix="tda-pg-"))
@@ -88,15 +96,22 @@ def main() -> int:
             store = Store(url, data_dir=data)
             store.versions("events"), store.versions("changes")  # the first sight of the files is not timed
             print(f"{backend}:")
-            print(_line("validate only (store.check)", _validate_only(store, args.runs)))
-            print(_line("save (validate + write + log)", _runs(store, args.runs, correction=False)))
-            print(_line("save with a correction note", _runs(store, args.runs, correction=True)))
+            measured = {
+                "validate only (store.check)": _validate_only(store, args.runs),
+                "save (validate + write + log)": _runs(store, args.runs, correction=False),
+                "save with a correction note": _runs(store, args.runs, correction=True),
+            }
+            for label, seconds in measured.items():
+                print(_line(label, seconds))
+            figures["backends"][backend] = {label: _figures(seconds) for label, seconds in measured.items()}
             dispose_engines()
     finally:
         if server is not None:
             server.stop()
             shutil.rmtree(server.folder, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
     return 0
 
 
