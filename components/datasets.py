@@ -271,7 +271,10 @@ def _cached_notices(directory: str, version: str) -> list[DataError]:
 
 
 # One table in one language, localized once per data version (translations.csv is part of the version).
-@st.cache_data(show_spinner=False, max_entries=64)
+# st.cache_resource, not st.cache_data: every session and rerun gets the same frame, never a copy (with
+# 1,000,000 events a copy per call cost about 1.4 s and as much memory again per session). Read only:
+# pages filter into new frames and never assign into these.
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _cached_localized(directory: str, version: str, name: str, lang: str) -> pd.DataFrame:
     return localize(
         _cached_table(directory, version, name), name, lang, _cached_table(directory, version, "translations"), _cached_table(directory, version, "sources")

@@ -13,6 +13,7 @@ import html
 import json
 import math
 import unicodedata
+import weakref
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from components import i18n, labels, theme, transforms
+from components import i18n, labels, mapgrid, theme, transforms
 from components.i18n import formats
 
 BOUNDARIES_PATH = Path(__file__).resolve().parents[1] / "static" / "countries-110m.geojson"
@@ -310,11 +311,22 @@ def chosen_layer(points: pd.DataFrame, chosen: str | None) -> pdk.Layer | None:
     )
 
 
+_DECK_JSON: "weakref.WeakKeyDictionary[pdk.Deck, str]" = weakref.WeakKeyDictionary()
+
+
 class CompactDeck(pdk.Deck):
-    """A Deck whose JSON has no indentation: pydeck's to_json indents and sorts keys, doubling what the page sends."""
+    """A Deck whose JSON has no indentation: pydeck's to_json indents and sorts keys, doubling what the page sends.
+
+    The JSON is written once per Deck (a Deck kept in a cache is sent again as it is); do not change a Deck
+    after it has been drawn.
+    """
 
     def to_json(self) -> str:
-        return json.dumps(self, default=default_serialize, separators=(",", ":"), sort_keys=True)
+        text = _DECK_JSON.get(self)
+        if text is None:
+            text = json.dumps(self, default=default_serialize, separators=(",", ":"), sort_keys=True)
+            _DECK_JSON[self] = text
+        return text
 
 
 def events_map(events: pd.DataFrame, presence: pd.DataFrame, explore: bool = False, chosen: str | None = None, lang: str = "en") -> pdk.Deck:
@@ -336,6 +348,60 @@ def events_map(events: pd.DataFrame, presence: pd.DataFrame, explore: bool = Fal
         map_style=MAP_STYLE,
         tooltip={"text": tooltip_text(lang), "style": TOOLTIP_STYLE},
     )
+
+
+def cells_tooltip_text(lang: str = "en") -> str:
+    """The tooltip of a square: how many events, where, the count by type, and what a tap does (text only)."""
+    return "{cell_title}\n{cell_place}\n{cell_types}\n{cell_hint}"
+
+
+def cells_layer_id(area: str | None) -> str:
+    """The squares' layer id, new for each area zoomed into (a tap's selection styling never lingers, see events_layer_id)."""
+    if not area:
+        return mapgrid.CELLS_LAYER
+    return f"{mapgrid.CELLS_LAYER}-{hashlib.sha1(area.encode('utf-8')).hexdigest()[:10]}"
+
+
+def cells_layer(records: list[dict], area: str | None = None) -> pdk.Layer:
+    """One square per occupied grid cell, shaded by how many events it holds (mapgrid.cell_records)."""
+    return pdk.Layer(
+        "PolygonLayer",
+        id=cells_layer_id(area),
+        data=records,
+        get_polygon="polygon",
+        get_fill_color="color",
+        get_line_color=mapgrid.CELL_OUTLINE,
+        line_width_min_pixels=0.5,
+        filled=True,
+        stroked=True,
+        pickable=True,
+        auto_highlight=False,
+    )
+
+
+def cells_map(grid: "mapgrid.Grid", presence: pd.DataFrame, explore: bool = False, area: str | None = None, lang: str = "en") -> pdk.Deck:
+    """The map when there are too many events to draw one by one: land, countries of presence and the squares."""
+    cells = grid.cells
+    corners = pd.DataFrame({"lon": [cells["west"].min(), cells["east"].max()], "lat": [cells["south"].min(), cells["north"].max()]}) if len(cells) else pd.DataFrame({"lon": [], "lat": []})
+    return CompactDeck(
+        layers=[land_layer(), presence_layer(presence, lang), cells_layer(mapgrid.cell_records(grid, lang), area)],
+        views=[pdk.View(type="MapView", controller=bool(explore))],
+        initial_view_state=initial_view(corners),
+        map_style=MAP_STYLE,
+        tooltip={"text": cells_tooltip_text(lang), "style": TOOLTIP_STYLE},
+    )
+
+
+def selected_cell(selection: object) -> tuple[str, str] | None:
+    """(layer id, cell code) of the square clicked on the map, from st.pydeck_chart's selection state."""
+    try:
+        objects_by_layer = selection["selection"]["objects"]  # type: ignore[index]
+        for layer_id, objects in objects_by_layer.items():
+            if (layer_id == mapgrid.CELLS_LAYER or layer_id.startswith(mapgrid.CELLS_LAYER + "-")) and objects and "cell" in objects[0]:
+                return str(layer_id), str(objects[0]["cell"])
+    except (KeyError, TypeError, AttributeError):
+        return None
+    return None
 
 
 # deck.gl sets touch-action: none on the map, which stops a finger's swipe from scrolling the page even with
@@ -513,21 +579,28 @@ def _date_range(first: str, first_is_day: bool, last: str, last_is_day: bool, la
 
 def shown_caption(shown: pd.DataFrame, total: int, lang: str = "en") -> str:
     """'Showing 12 of 18 events, from … to ….', noting events listed but not drawn (no coordinates)."""
-    ngettext = i18n.ngettext_for(lang)
-    counts = {"shown": formats.number(len(shown), lang), "total": formats.number(total, lang)}
     if len(shown):
-        first, last = shown["date"].idxmin(), shown["date"].idxmax()
-        precision = lambda row: str(shown.at[row, "date_precision"])  # noqa: E731
+        earliest, latest = shown.loc[shown["date"].idxmin()], shown.loc[shown["date"].idxmax()]
+    else:
+        earliest = latest = None
+    unlocated = int((shown["lat"].isna() | shown["lon"].isna()).sum())
+    return matches_caption(len(shown), total, earliest, latest, unlocated, lang)
+
+
+def matches_caption(count: int, total: int, earliest: pd.Series | None, latest: pd.Series | None, unlocated: int = 0, lang: str = "en") -> str:
+    """shown_caption from counts: earliest and latest are the first and last matching events (date, date_precision)."""
+    ngettext = i18n.ngettext_for(lang)
+    counts = {"shown": formats.number(count, lang), "total": formats.number(total, lang)}
+    if count and earliest is not None and latest is not None:
         dates = _date_range(
-            transforms.date_label(shown.at[first, "date"], shown.at[first, "date_precision"], lang), precision(first) == "day",
-            transforms.date_label(shown.at[last, "date"], shown.at[last, "date_precision"], lang), precision(last) == "day",
+            transforms.date_label(earliest["date"], earliest["date_precision"], lang), str(earliest["date_precision"]) == "day",
+            transforms.date_label(latest["date"], latest["date_precision"], lang), str(latest["date_precision"]) == "day",
             lang,
         )
         # TRANSLATORS: {dates} is a date range ('from 3 March 2023 to 5 May 2025'); the plural follows {total}.
         text = ngettext("Showing {shown} of {total} event, {dates}", "Showing {shown} of {total} events, {dates}", total).format(dates=dates, **counts)
     else:
         text = ngettext("Showing {shown} of {total} event", "Showing {shown} of {total} events", total).format(**counts)
-    unlocated = int((shown["lat"].isna() | shown["lon"].isna()).sum())
     if unlocated:
         text += "; " + ngettext(
             "{n} without coordinates is in the table but not on the map",
@@ -535,6 +608,48 @@ def shown_caption(shown: pd.DataFrame, total: int, lang: str = "en") -> str:
             unlocated,
         ).format(n=formats.number(unlocated, lang))
     return text + "."
+
+
+def cells_caption(grid: "mapgrid.Grid", budget: int, lang: str = "en") -> str:
+    """What the squares are: how many events they count, the square's size, and how to see single events again."""
+    _ = i18n.gettext_for(lang)
+    ngettext = i18n.ngettext_for(lang)
+    # TRANSLATORS: above the map when it draws squares instead of points. {events} is '1,000,018 events', {size} a number of degrees,
+    # {budget} the most events drawn one by one (5,000).
+    text = _(
+        "Too many events to draw one by one: the map counts the {events} with coordinates in squares of {size}° by {size}°, "
+        "shaded by how many events each square holds (every event is in exactly one square). Point at or tap a square for its "
+        "count by type. Tap a square or choose one below, or narrow the filters, to see the events themselves once {budget} or fewer match."
+    )
+    return text.format(
+        events=ngettext("{n} event", "{n} events", grid.total).format(n=formats.number(grid.total, lang)),
+        size=formats.number(grid.size, lang, decimals=2),
+        budget=formats.number(budget, lang),
+    )
+
+
+def cells_legend(grid: "mapgrid.Grid", lang: str = "en") -> str:
+    """The squares' shading: one swatch per step of events per square that the map uses."""
+    pgettext = i18n.pgettext_for(lang)
+    return legend_html(pgettext("map legend", "Events per square"), mapgrid.legend_items(grid, lang), round_swatch=False)
+
+
+def cells_alt(grid: "mapgrid.Grid", presence: pd.DataFrame, lang: str = "en") -> str:
+    """The map of squares described for screen readers (counts only)."""
+    _ = i18n.gettext_for(lang)
+    ngettext = i18n.ngettext_for(lang)
+    countries = int(presence["country"].nunique())
+    # TRANSLATORS: the map's text for screen readers when it draws squares; {events} is '1,000 events', {squares} '250 squares'.
+    sentence = _(
+        "Map of {events} counted in {squares} of {size}° by {size}°, shaded by how many events each holds, "
+        "over {countries} shaded where Tren de Aragua is reported present. The table below lists the newest events."
+    )
+    return sentence.format(
+        events=ngettext("{n} event", "{n} events", grid.total).format(n=formats.number(grid.total, lang)),
+        squares=ngettext("{n} square", "{n} squares", len(grid.cells)).format(n=formats.number(len(grid.cells), lang)),
+        size=formats.number(grid.size, lang, decimals=2),
+        countries=ngettext("{n} country", "{n} countries", countries).format(n=formats.number(countries, lang)),
+    )
 
 
 def map_alt(events: pd.DataFrame, presence: pd.DataFrame, lang: str = "en") -> str:

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components import labels, maps, theme
-from components.i18n import gettext_for
+from components import labels, mapgrid, maps, theme
+from components.i18n import gettext_for, pgettext_for
 
 # The view: the Americas and Europe, where the events are (as the live map opens on the Americas).
 LON_RANGE = (-130.0, 20.0)
@@ -49,6 +49,32 @@ def _rgba(hex_color: str, alpha: float) -> str:
     return f"rgba({red}, {green}, {blue}, {alpha:.2f})"
 
 
+def _grid(located: pd.DataFrame) -> mapgrid.Grid:
+    low = (located["confidence"].astype(object) == "low").to_numpy(dtype=bool)
+    return mapgrid.aggregate(located["lon"].to_numpy(dtype=float), located["lat"].to_numpy(dtype=float), located["event_type"].astype(object).to_numpy(), low)
+
+
+def _cell_traces(figure: go.Figure, located: pd.DataFrame, lang: str) -> None:
+    """The live map's squares (mapgrid.aggregate of the same events), one filled trace per shading step."""
+    pgettext = pgettext_for(lang)
+    grid = _grid(located)
+    cells = grid.cells
+    steps = mapgrid.shade_index(cells["n"].to_numpy())
+    for step in sorted(set(steps.tolist())):
+        chosen = cells[steps == step]
+        lons: list = []
+        lats: list = []
+        for west, south, east, north in zip(chosen["west"], chosen["south"], chosen["east"], chosen["north"]):
+            lons += [west, east, east, west, west, None]
+            lats += [south, south, north, north, south, None]
+        figure.add_trace(go.Scatter(
+            x=lons, y=lats, mode="lines", fill="toself", fillcolor=_rgba(mapgrid.SHADES[step], mapgrid.SHADE_ALPHA / 255),
+            line={"color": _rgba(theme.PAPER, 0.8), "width": 0.3}, hoverinfo="skip", legendgroup="cells",
+            # TRANSLATORS: a legend entry of the map picture when events are counted in squares; {count} is '10–99'.
+            name=pgettext("map picture legend", "Events per square: {count}").format(count=mapgrid.bin_label(step, lang)),
+        ))
+
+
 def map_figure(events: pd.DataFrame, presence: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Countries (plain, or shaded by presence status) and events (coloured by type, sized as on the live map).
 
@@ -80,6 +106,9 @@ def map_figure(events: pd.DataFrame, presence: pd.DataFrame, lang: str = "en") -
             name=_("Presence: {status}").format(status=labels.label("presence_status", status, lang)), legendgroup="presence",
         ))
     located = events[events["lat"].notna() & events["lon"].notna()]
+    if len(located) > mapgrid.POINT_BUDGET:  # as on the live map: the same squares, never a million markers
+        _cell_traces(figure, located, lang)
+        located = located.head(0)
     radius = maps.circle_radius(located) if len(located) else np.array([])
     for kind in [code for code in labels.LABELS["event_type"] if code in set(located["event_type"].astype(str))]:
         chosen = (located["event_type"].astype(str) == kind).to_numpy()
@@ -122,18 +151,23 @@ def frame(figure: go.Figure, events: pd.DataFrame, presence: pd.DataFrame, sourc
     title = _lines(_("Tren de Aragua: events and countries where it is reported"), chars(TITLE_SIZE * 1.08))
     located = int((events["lat"].notna() & events["lon"].notna()).sum())
     countries = int(presence["country"].nunique())
-    subtitle = _lines(
-        _("{events} events coloured by type, over the {countries} countries where the gang is reported present. People are alleged members unless a court convicted them.").format(
+    if located > mapgrid.POINT_BUDGET:
+        size = _grid(events[events["lat"].notna() & events["lon"].notna()]).size
+        # TRANSLATORS: the map picture's subtitle when its events are counted in squares; {size} is a number of degrees.
+        described = _("{events} events counted in squares of {size}° by {size}°, shaded by how many each holds, over the {countries} countries where the gang is reported present. People are alleged members unless a court convicted them.").format(
+            events=formats.number(located, lang), size=formats.number(size, lang, decimals=2), countries=formats.number(countries, lang)
+        )
+    else:
+        described = _("{events} events coloured by type, over the {countries} countries where the gang is reported present. People are alleged members unless a court convicted them.").format(
             events=formats.number(located, lang), countries=formats.number(countries, lang)
-        ),
-        chars(SUBTITLE_SIZE),
-    )
+        )
+    subtitle = _lines(described, chars(SUBTITLE_SIZE))
     cited = sources[sources["source_id"].isin(set(events["source_id"]) | set(presence["source_id"]))]
     source_text = _("Sources: {sources} sources from {publishers} publishers, cited event by event on the tracker's map page.").format(
         sources=formats.number(len(cited), lang), publishers=formats.number(cited["publisher"].nunique(), lang)
     )
     as_of = charts.as_of_line(events["date"], events["date_precision"], lang=lang) if "date_precision" in events else ""
-    notes = [maps.size_caption(events, lang=lang), source_text, as_of] + [stamp for _name, stamp in chart_layout.stamp_note()]
+    notes = [maps.size_caption(events, lang=lang) if located <= mapgrid.POINT_BUDGET else "", source_text, as_of] + [stamp for _name, stamp in chart_layout.stamp_note()]
     note_lines = [line for note in notes if note for line in _lines(note, chars(NOTE_SIZE))]
     entries = sum(1 for trace in figure.data if trace.showlegend is not False)
     legend_px = 0 if wide else entries * 19 + 30  # one column, and a gap between the presence and event groups

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from components import charts, claims, timeline, transforms
+from components import charts, claims, mapgrid, timeline, transforms
 from components.i18n import N_, gettext_for
 from components.publishing import map_image
 
@@ -109,11 +109,15 @@ def _day_range(view: View, key: str) -> tuple[pd.Timestamp | None, pd.Timestamp 
 
 
 def map_rows(events: pd.DataFrame, view: View) -> pd.DataFrame:
-    """The events the map page shows for a view: its type, country, status and date filters."""
+    """The events the map page shows for a view: its type, country, status and date filters, and the square zoomed into."""
     start, end = _day_range(view, "map_dates")
-    return transforms.filter_events(
+    shown = transforms.filter_events(
         events, _many(view, "map_type") or None, _many(view, "map_country") or None, _many(view, "map_status") or None, start, end
     )
+    area = next(iter(_many(view, "map_area")), None)
+    if area and mapgrid.parse_cell(area) is not None:
+        shown = shown[mapgrid.in_cell(shown["lon"].to_numpy(dtype=float), shown["lat"].to_numpy(dtype=float), area)]
+    return shown
 
 
 def _map(tables: Tables, english: Tables, lang: str, view: View) -> Drawn:
@@ -134,7 +138,7 @@ CHARTS: dict[str, ChartSpec] = {
         ChartSpec("gang-linked-migrants-in-context", "figures", N_("Gang-linked migrants in context"), (), _gang_links),
         ChartSpec("rulings-timeline", "rulings", N_("Court rulings by case"), ("rulings_case", "rulings_level"), _rulings),
         ChartSpec("claims-by-topic", "claims", N_("Claims and the evidence, by topic"), ("claims_topic", "claims_claimant", "claims_stance"), _claims),
-        ChartSpec("map", "map", N_("Map of events"), ("map_type", "map_country", "map_status", "map_dates"), _map),
+        ChartSpec("map", "map", N_("Map of events"), ("map_type", "map_country", "map_status", "map_dates", "map_area"), _map),
     )
 }
 
