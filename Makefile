@@ -10,7 +10,7 @@ CHROMIUM ?= /usr/bin/chromium
 STREAMLIT_FLAGS := --server.headless true --server.address 127.0.0.1 --server.port $(PORT) \
 	--browser.gatherUsageStats false --server.enableStaticServing true
 
-.PHONY: run test system-packages browser-check validate docs bench bench-heavy bench-readers serve-replicas site clean
+.PHONY: run test system-packages browser-check validate docs bench bench-scale bench-heavy bench-readers serve-replicas site clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,13 @@ site: $(VENV)/.app-installed
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_load.py
+
+# A map filter change, a same-state rerun and the deck's size with 0, 100,000 and 1,000,000 extra events (AppTest,
+# ratios against the shipped data in one run; about 5 min): make bench-scale [SCALE_ARGS="--sizes 0 100000 --json out.json"].
+SCALE_ARGS ?=
+
+bench-scale: $(VENV)/.dev-installed
+	$(BIN)/python benchmarks/bench_scale.py $(SCALE_ARGS)
 
 # A 200 MB events.csv with every row invalid in the running app: page times and server memory before, during and after (3-6 min).
 bench-heavy: $(VENV)/.dev-installed browser-check
