@@ -10,7 +10,7 @@ CHROMIUM ?= /usr/bin/chromium
 STREAMLIT_FLAGS := --server.headless true --server.address 127.0.0.1 --server.port $(PORT) \
 	--browser.gatherUsageStats false --server.enableStaticServing true
 
-.PHONY: run test system-packages browser-check validate docs bench bench-scale bench-heavy bench-readers serve-replicas site clean
+.PHONY: run test system-packages browser-check validate docs bench bench-scale bench-lighthouse bench-heavy bench-readers serve-replicas site clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -88,8 +88,13 @@ SITE_DIR ?= site
 site: $(VENV)/.app-installed
 	$(BIN)/python -m tools.build_site --site-dir "$(SITE_DIR)" --data-dir "$(DATA_DIR)"
 
+# Every benchmark, one after another (about an hour), and benchmarks/RESULTS.md with the machine, the figures and the targets.
+# make bench BENCH_ARGS="--quick" (fewer runs), BENCH_ARGS="--only pages lighthouse", BENCH_ARGS="--list".
+BENCH_ARGS ?=
+
 bench: $(VENV)/.dev-installed
-	$(BIN)/python benchmarks/bench_load.py
+	@CHROMIUM=$(CHROMIUM) sh tools/system-packages.sh browser nginx postgresql
+	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 
 # A map filter change, a same-state rerun and the deck's size with 0, 100,000 and 1,000,000 extra events (AppTest,
 # ratios against the shipped data in one run; about 5 min): make bench-scale [SCALE_ARGS="--sizes 0 100000 --json out.json"].
@@ -97,6 +102,11 @@ SCALE_ARGS ?=
 
 bench-scale: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_scale.py $(SCALE_ARGS)
+
+# Lighthouse 13 (installed with npm into .cache/node/ when missing) on every page of ours and of streamlit hello,
+# mobile and desktop presets, median of 3 runs (20-30 min).
+bench-lighthouse: $(VENV)/.dev-installed browser-check
+	$(BIN)/python benchmarks/bench_lighthouse.py
 
 # A 200 MB events.csv with every row invalid in the running app: page times and server memory before, during and after (3-6 min).
 bench-heavy: $(VENV)/.dev-installed browser-check
