@@ -89,6 +89,7 @@ PROBE = """
 })();
 """
 SETTLE_MS = 1500  # after the page looks finished, wait this long for late frames (deck.gl, lazy chunks)
+DRAW_GRACE_S = 15.0  # after that, how long a visible chart or map may still take to draw its content
 
 
 @contextmanager
@@ -140,11 +141,17 @@ def measure(browser, url: str, size: tuple[int, int], timeout_s: float = 90.0, m
     page.add_init_script(PROBE)
     page.goto(url)
     deadline = time.monotonic() + timeout_s
+    settled_at = None
     while time.monotonic() < deadline:
         if page.evaluate("() => window.__ready") is not None:
             page.wait_for_timeout(SETTLE_MS)
             if page.evaluate("() => window.__ready") is not None:
-                break
+                settled_at = settled_at or time.monotonic()
+                # Finished; a chart or map still drawing its content gets up to DRAW_GRACE_S more.
+                if page.evaluate("() => window.__drawn") is not None or time.monotonic() - settled_at > DRAW_GRACE_S:
+                    break
+                continue
+            settled_at = None
         page.wait_for_timeout(100)
     timings = page.evaluate("() => [window.__firstDraw ?? null, window.__ready ?? null, window.__drawn ?? null]")
     exceptions = page.locator('[data-testid="stException"]').count()  # a Python error shown on the page
