@@ -94,6 +94,8 @@ with details_column:
             event_row = scale.rows(prep, [scale.position_of(prep, chosen_event)], lang).set_index("event_id").iloc[0]
             widgets.event_details(event_row, sources, datasets.load_rulings(lang))
             widgets.claims_about_event(datasets.load_claims(lang), chosen_event)
+        elif shown.aggregated:
+            st.caption(_("Choose an event above, or tap a square on the map to zoom in until its events show one by one."))
         else:
             st.caption(_("Tap or click a point on the map, or choose an event above, to read what happened and who reported it."))
     if new_click:
