@@ -242,3 +242,47 @@ def test_the_exported_picture_keeps_the_square_zoomed_into(shipped):
     assert mapgrid.in_cell(inside["lon"].to_numpy(), inside["lat"].to_numpy(), code).all()
     assert len(registry.map_rows(shipped, {"map_area": ["junk"]})) == len(shipped)
     assert registry.view_of("map", {"map_area": [code], "lang": ["es"]}) == {"map_area": [code]}
+
+
+def test_the_csv_written_on_the_click_holds_exactly_the_matching_events(shipped):
+    import io
+
+    events = many_events(shipped, 240)  # above the rows the page prepares with itself
+    sources = load_package(DATA_DIR).tables["sources"]
+    prep = scale.prepare(events)
+    kind = str(events["event_type"].mode()[0])
+    shown = scale.make_view(prep, "en", types=[kind])
+    assert shown.count > scale.EAGER_CSV_ROWS
+    downloaded = pd.read_csv(io.BytesIO(scale._csv_bytes(prep, shown, sources, "en")), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert sorted(downloaded["event_id"]) == sorted(events.loc[events["event_type"] == kind, "event_id"])
+    assert {"source_publisher", "licence"} <= set(downloaded.columns) and "editor_notes" not in downloaded.columns
+
+
+def test_a_link_to_a_square_that_is_not_one_falls_back_to_the_whole_map_with_a_notice():
+    from components import safety
+
+    at = open_page("app_pages/map.py", {"map_area": ["<b>junk</b>"]})
+    assert not at.exception
+    assert any(safety.escape_markdown("map_area=<b>junk</b>") in info.value for info in at.info)
+    assert "map_area" not in at.query_params
+    # with the shipped events (fewer than the budget) the map draws circles and offers no squares
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert any(layer["id"].startswith(maps.EVENTS_LAYER) for layer in spec["layers"])
+    assert not [box for box in at.selectbox if box.key == "map_area"]
+
+
+def test_a_link_to_a_square_shows_only_its_events_as_points(shipped):
+    located = shipped[shipped["lat"].notna() & shipped["lon"].notna()]
+    code = mapgrid.cell_code(10.0, int(np.floor(located["lon"].iloc[0] / 10)), int(np.floor(located["lat"].iloc[0] / 10)))
+    inside = mapgrid.in_cell(located["lon"].to_numpy(), located["lat"].to_numpy(), code)
+    at = open_page("app_pages/map.py", {"map_area": [code]})
+    assert not at.exception
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    points = next(layer for layer in spec["layers"] if layer["id"].startswith(maps.EVENTS_LAYER))["data"]
+    assert sorted(point["event_id"] for point in points) == sorted(located.loc[inside, "event_id"])
+    assert at.query_params["map_area"] == code
+    assert at.selectbox(key="map_area").value == code
+    at.button(key="map_area_clear").click().run()
+    assert "map_area" not in at.query_params
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert len(next(layer for layer in spec["layers"] if layer["id"].startswith(maps.EVENTS_LAYER))["data"]) == len(located)
