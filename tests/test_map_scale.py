@@ -286,3 +286,16 @@ def test_a_link_to_a_square_shows_only_its_events_as_points(shipped):
     assert "map_area" not in at.query_params
     spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     assert len(next(layer for layer in spec["layers"] if layer["id"].startswith(maps.EVENTS_LAYER))["data"]) == len(located)
+
+
+def test_the_squares_speak_spanish(big_data, monkeypatch):
+    monkeypatch.setenv("TDA_DATA_DIR", str(big_data))
+    at = open_page("app_pages/map.py", {"lang": ["es"]})
+    assert not at.exception
+    texts = " ".join(markdown.value for markdown in at.markdown)
+    assert "Hay demasiados eventos para dibujarlos uno a uno" in texts and "Eventos por cuadrado" in texts
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    cells = next(layer for layer in spec["layers"] if layer["id"].startswith(mapgrid.CELLS_LAYER))
+    assert all(record["cell_title"].endswith(("en este cuadrado")) for record in cells["data"])
+    assert at.selectbox(key="map_area").label == "Acercarse a un cuadrado"
+    assert at.text_input(key="map_search").label == "Buscar un evento"
