@@ -39,6 +39,8 @@ class Prepared:
     lat: np.ndarray
     kinds: pd.Categorical
     low: np.ndarray
+    people: np.ndarray  # people_count as floats (NaN: none)
+    sized: np.ndarray  # True where the count is of people arrested or charged (it sizes circles)
     ids: pd.Index  # event_id -> row position
     options: dict[str, list[str]]
     first: date
@@ -54,7 +56,7 @@ def prepare(events: pd.DataFrame, lang: str = "en") -> Prepared:
     """The arrays the map filters and counts with, computed once (pure: no caching here)."""
     dates = pd.to_datetime(events["date"]).to_numpy(dtype="datetime64[ns]")
     order = np.lexsort((np.arange(len(events)), -dates.astype("int64")))  # newest first, ties in file order
-    codes = {column: _codes(events[column]) for column in ("event_type", "country", "status")}
+    codes = {column: _codes(events[column]) for column in ("event_type", "country", "status", "source_id")}
     type_names, type_index = codes["event_type"]
     kinds = pd.Categorical.from_codes(type_index, categories=type_names) if type_names else pd.Categorical([])
     if len(events):
@@ -70,6 +72,8 @@ def prepare(events: pd.DataFrame, lang: str = "en") -> Prepared:
         lat=pd.to_numeric(events["lat"], errors="coerce").to_numpy(dtype=float),
         kinds=kinds,
         low=(events["confidence"].astype(object) == "low").to_numpy(dtype=bool),
+        people=pd.to_numeric(events["people_count"], errors="coerce").to_numpy(dtype=float, na_value=np.nan),
+        sized=(events["people_count_kind"].astype(object) == maps.SIZED_KIND).to_numpy(dtype=bool) if "people_count_kind" in events.columns else np.zeros(len(events), dtype=bool),
         ids=pd.Index(events["event_id"].astype(str)),
         options=maps.filter_options(events, lang),
         first=first,
@@ -155,13 +159,11 @@ def make_view(prep: Prepared, lang: str, types=(), countries=(), statuses=(), st
     kinds = prep.kinds[positions]
     present = set(pd.unique(np.asarray(kinds.codes)).tolist()) if len(positions) else set()
     types_present = tuple(str(prep.kinds.categories[code]) for code in sorted(present) if code >= 0)
-    events = prep.events
-    people = pd.to_numeric(events["people_count"].iloc[positions], errors="coerce").to_numpy(dtype=float)
-    sized = (events["people_count_kind"].iloc[positions].astype(object) == maps.SIZED_KIND).to_numpy() if "people_count_kind" in events.columns else np.zeros(len(positions), dtype=bool)
     capped_at = round((maps.MAX_RADIUS_PX / maps.MIN_RADIUS_PX) ** 2)
     with np.errstate(invalid="ignore"):
-        over = bool((sized & (people > capped_at)).any())
-    sources = pd.unique(events["source_id"].iloc[positions].astype(object).to_numpy()) if len(positions) else []
+        over = bool((prep.sized[positions] & (prep.people[positions] > capped_at)).any())
+    source_names, source_index = prep.codes["source_id"]
+    sources = [source_names[code] for code in pd.unique(source_index[positions])] if len(positions) else []  # newest first
     return View(
         positions=positions, located=located, area=area, grid=grid, labelled=labelled, types=types_present,
         people_over_cap=over, source_ids=[str(source) for source in sources],
