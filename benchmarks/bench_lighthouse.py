@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
                         samples.setdefault((preset, app, name), []).append(result)
                         if "error" in result:
                             errors.append(f"{preset} {app} {name} run {run + 1}: {result['error']}")
-                print(f"run {run + 1}/{args.runs} done ({time.perf_counter() - started:.0f} s)", flush=True)
+                print(f"run {run + 1}/{args.runs}, {preset}: done ({time.perf_counter() - started:.0f} s)", flush=True)
     rows = []
     for (preset, app, name), results in samples.items():
         good = [result for result in results if "error" not in result]
