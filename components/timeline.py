@@ -670,7 +670,8 @@ def related_events(ruling: pd.Series, events: pd.DataFrame, lang: str = "en") ->
 
     The status is the allegation wording of the event ('Alleged' / 'Presunto'); titles come from the data (load_events(lang))."""
     wanted = related_event_ids(ruling["related_event_ids"])
-    found = events.set_index("event_id").reindex(wanted).dropna(subset=["title"]).reset_index()
+    matching = events[events["event_id"].isin(wanted)].drop_duplicates("event_id")  # only the few rows concerned are indexed
+    found = matching.set_index("event_id").reindex(wanted).dropna(subset=["title"]).reset_index()
     return pd.DataFrame(
         {
             "event_id": found["event_id"].tolist(),
