@@ -181,8 +181,9 @@ def render_lighthouse(figures: dict) -> tuple[list[str], list[tuple[str, bool | 
 def render_scale(figures: dict) -> tuple[list[str], list[tuple[str, bool | None]]]:
     """bench_scale.py's {"rows": [one per N], "budgets": {...}}: the known columns that are there, and each N's budget."""
     rows = figures["rows"]
-    known = ("extra", "events", "file_mb", "filter_change_s", "filter_change_ratio", "filter_change_seen_s", "same_state_s", "same_state_ratio",
-             "rulings_change_s", "rulings_change_ratio", "figures_rerun_s", "figures_rerun_ratio", "deck_mb", "drawn", "budget", "within_budget")  # fmt: skip
+    known = ("extra", "events", "file_mb", "first_open_s", "filter_change_s", "filter_change_ratio", "filter_change_seen_s", "filter_change_seen_ratio",
+             "same_state_s", "same_state_ratio", "rulings_change_s", "rulings_change_ratio", "figures_rerun_s", "figures_rerun_ratio", "deck_mb", "drawn",
+             "load_events_hit_ms", "budget", "within_budget")  # fmt: skip
     columns = [column for column in known if any(column in row for row in rows)] or list(dict.fromkeys(c for row in rows for c in row))
 
     def cell(value) -> str:
