@@ -988,6 +988,18 @@ def package_zip() -> bytes | None:
     return built
 
 
+def package_zip_ready() -> bool:
+    """Whether package_zip() has a package to give: the files on disk pass the validator, or this process has the
+    zip of the last good data. Cheap: nothing is zipped (a page can offer the download and build it on the click)."""
+    directory, version = _current()
+    valid, _, _ = _cached_summary(str(directory), version)
+    if valid:
+        return True
+    with _lock:
+        last = _last_good.get(str(directory))
+        return last is not None and (str(directory), last[0]) in _zips
+
+
 def load_sources(lang: str = "en") -> pd.DataFrame:
     """Every source (data/sources.csv), validated."""
     return _table("sources", lang)

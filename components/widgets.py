@@ -233,15 +233,23 @@ def data_package_download(lang: str) -> None:
     from components import downloads  # the reader-facing package: imported when a page asks for it
 
     _ = i18n.gettext_for(lang)
-    package = datasets.package_zip()
-    if package is None:
+    if not datasets.package_zip_ready():
         st.info(_("The whole data package can be downloaded again once the data being updated has been checked."), icon=":material/schedule:")
     else:
         st.download_button(
-            _("Download the whole data package"), package, file_name=downloads.PACKAGE_FILENAME,
-            mime="application/zip", key="sources_package_zip", icon=":material/folder_zip:",
+            _("Download the whole data package"), _package_bytes, file_name=downloads.PACKAGE_FILENAME,
+            mime="application/zip", key="sources_package_zip", on_click="ignore", icon=":material/folder_zip:",
         )
     st.caption(_(downloads.PACKAGE_CAPTION))
+
+
+def _package_bytes() -> bytes:
+    """The zip, built when the reader clicks: a download button with its bytes given up front is fetched whole by
+    the browser as the page opens (Streamlit checks its link), which would cost every visitor the whole package."""
+    package = datasets.package_zip()
+    if package is None:  # the files turned invalid since the page was drawn, with no last good zip in this process
+        raise RuntimeError("The data is being updated; try again in a moment.")
+    return package
 
 
 # Page links: path and title (English; translated where shown, see page_title).

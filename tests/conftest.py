@@ -89,6 +89,23 @@ def tables() -> dict:
 
 
 @pytest.fixture
+def offered(monkeypatch) -> dict[str, object]:
+    """What each download button of the last runs was given as its data, by widget key: bytes, or the function a
+    deferred download calls on the click (AppTest has no media manager to register that function with)."""
+    import streamlit
+
+    given: dict[str, object] = {}
+    real = streamlit.download_button
+
+    def recording(label, data, *args, **kwargs):
+        given[kwargs.get("key") or label] = data
+        return real(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", recording)
+    return given
+
+
+@pytest.fixture
 def served(monkeypatch) -> dict[str, bytes]:
     """The bytes of every file a download button offers, by media file id."""
     stored: dict[str, bytes] = {}

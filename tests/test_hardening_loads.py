@@ -3,7 +3,6 @@ gives its memory back, pages on the last good data do not redo work per rerun, a
 on every rerun."""
 
 import io
-from pathlib import Path
 import zipfile
 
 import pytest
@@ -116,22 +115,22 @@ def test_a_changed_file_is_validated_once_for_every_page_language_and_session(li
     assert len(calls) == 2  # the good version, then the invalid one: once each
 
 
-def test_the_sources_page_offers_the_last_good_package_never_the_files_being_fixed(live_copy, served):
+def test_the_sources_page_offers_the_last_good_package_never_the_files_being_fixed(live_copy, offered):
     from tests.helpers import open_page
 
     def package_button(at):
         return next((button for button in at.get("download_button") if button.proto.id.endswith("sources_package_zip")), None)
 
     at = open_page("app_pages/sources.py")
-    good = served[Path(package_button(at).proto.url).stem]
+    assert package_button(at) is not None
+    good = offered.pop("sources_package_zip")()
     break_every_row(live_copy)
     at = open_page("app_pages/sources.py")
-    assert not at.exception
-    offered = served[Path(package_button(at).proto.url).stem]
-    assert offered == good  # the zip of the last good data, not the broken events.csv
+    assert not at.exception and package_button(at) is not None
+    assert offered.pop("sources_package_zip")() == good  # the zip of the last good data, not the broken events.csv
     datasets._last_good.clear()
     datasets._zips.clear()
     at = open_page("app_pages/sources.py")  # as after a restart on the broken files
-    assert not at.exception and package_button(at) is None
+    assert not at.exception and package_button(at) is None and "sources_package_zip" not in offered
     assert any("can be downloaded again once the data being updated has been checked" in info.value for info in at.info)
     assert "certain" not in "\n".join(block.value for block in at.markdown)
