@@ -296,6 +296,7 @@ def _uncommitted() -> str:
         changed = [line for line in subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, timeout=30).stdout.splitlines() if line.strip()]
     except (OSError, subprocess.TimeoutExpired):
         return ""
+    changed = [line for line in changed if not line.endswith("benchmarks/RESULTS.md")]  # the run's own output
     return f", plus uncommitted changes in {len(changed)} tracked files: {', '.join(line[3:] for line in changed[:8])}" if changed else ""
 
 
@@ -519,7 +520,10 @@ def main(argv: list[str] | None = None) -> int:
     for bench in chosen:
         records[bench.name] = run_one(bench, args.quick, sys.executable)
         write_results(args.output, chosen, every, records, info, started, command)  # after each one: a stop keeps what ran
-    info = machine()  # Lighthouse may have been installed during the run
+    after = machine()  # Lighthouse may have been installed during the run; others may have committed meanwhile
+    info["Node / Lighthouse"] = after["Node / Lighthouse"]
+    if after["commit"] != info["commit"]:
+        info["commit"] = f"{info['commit']} at the start of the run; {after['commit']} at its end"
     write_results(args.output, chosen, every, records, info, started, command)
     run = {"command": command, "started": started, "chosen": [bench.name for bench in chosen], "machine": info}
     (RESULTS_DIR / "run.json").write_text(json.dumps(run, indent=2) + "\n")
