@@ -42,13 +42,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic import append_events  # noqa: E402
+from tools import chromium  # noqa: E402
 from tools.loopback import free_port, stop, wait_healthy  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
+CHROMIUM, CHROMIUM_ARGS = chromium.PATH, chromium.ARGS
 OURS = {"overview": "/", "map": "/map", "figures": "/figures", "rulings": "/rulings", "claims": "/claims", "sources": "/sources"}
 HELLO = {"hello": "/", "dataframe_demo": "/dataframe_demo", "plotting_demo": "/plotting_demo", "mapping_demo": "/mapping_demo", "animation_demo": "/animation_demo"}
 TARGET_RATIO = 1.2  # bytes of our heaviest page against hello's median page

@@ -49,13 +49,10 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
 from tools import replicas  # noqa: E402
+from tools import chromium  # noqa: E402
 from tools.loopback import free_port, stop, wait_healthy  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
+CHROMIUM, CHROMIUM_ARGS = chromium.PATH, chromium.ARGS
 # Permalinks a story might carry; the sessions take them in turn.
 MAP_LINKS = ("map_country=USA", "map_type=arrest", "lang=es&map_status=charged", "map_country=ESP&map_country=COL", "")
 OTHER_PAGES = ("figures", "rulings", "claims", "")  # "" is the overview

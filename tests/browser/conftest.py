@@ -17,20 +17,11 @@ from components.validation import load_package
 from tests.browser.helpers import MARKDOWN_CASE, XSS_EVENT, XSS_TITLE, Visit
 from tests.conftest import ROOT
 from tests.helpers import read_rows, write_rows
+from tools import chromium
 from tools.loopback import free_port, stop, wait_healthy
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Verified in TECH-NOTES section 3: Debian's build runs headless as root with these, and makes no calls home.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+CHROMIUM = Path(chromium.PATH)
+CHROMIUM_ARGS = chromium.ARGS
 INSTALL_HINT = (
     "Debian's Chromium is needed for the browser tests and was not found at /usr/bin/chromium. Install it with:\n"
     "  sudo apt-get update && sudo apt-get install -y chromium fonts-noto-color-emoji fonts-noto-cjk\n"
