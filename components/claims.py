@@ -146,7 +146,9 @@ def assessment_facts(assessment: pd.Series, lang: str = "en") -> list[tuple[str,
 
 
 def _known(ids: list[str], frame: pd.DataFrame, key: str) -> list[str]:
-    known = set(frame[key].astype(str))
+    """The ids that are rows of frame, in their order (only the few asked for are looked up, however long the table)."""
+    column = frame[key].astype(str) if frame[key].dtype == object else frame[key]
+    known = set(column[column.isin(ids)].astype(str))
     return [ident for ident in ids if ident in known and SLUG.fullmatch(ident)]
 
 
@@ -163,10 +165,11 @@ def related_rulings(claim: pd.Series, rulings: pd.DataFrame, lang: str = "en") -
 
 def related_events(claim: pd.Series, events: pd.DataFrame, lang: str = "en") -> dict[str, str]:
     """event_id -> 'Title, date' for the events a claim concerns (and that exist); titles as the table gives them (datasets.load_events(lang))."""
-    by_id = events.set_index("event_id")
+    wanted = _known(split_ids(claim["related_event_ids"]), events, "event_id")
+    by_id = events[events["event_id"].isin(wanted)].drop_duplicates("event_id").set_index("event_id")
     return {
         event_id: f"{by_id.at[event_id, 'title']}, {date_text(by_id.at[event_id, 'date'], by_id.at[event_id, 'date_precision'], lang)}"
-        for event_id in _known(split_ids(claim["related_event_ids"]), events, "event_id")
+        for event_id in wanted
     }
 
 
