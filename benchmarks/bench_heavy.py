@@ -158,22 +158,20 @@ def main() -> int:
                 phases["good"] = load_pages(browser, base, args.runs, size, args.pages)
                 rss["good"] = memory(server.pid)
 
-                os.replace(bad, data / "events.csv")
-                first = measure(browser, base + "/", size, timeout_s=PAGE_TIMEOUT_S)
-                print(f"first visit after the change (reads and validates the invalid file): ready {ready_s(first)} s")
-                firsts["after_change_ready_s"] = None if first["ready_ms"] is None else first["ready_ms"] / 1000
-                phases["invalid"] = load_pages(browser, base, args.runs, size, args.pages)
-                time.sleep(3)
-                rss["invalid"] = memory(server.pid)
+                def after(phase: str, first_key: str, what: str) -> None:
+                    """The first visit once events.csv has changed (timed on its own), then every page, then memory."""
+                    first = measure(browser, base + "/", size, timeout_s=PAGE_TIMEOUT_S)
+                    print(f"first visit after the {what}: ready {ready_s(first)} s")
+                    firsts[first_key] = None if first["ready_ms"] is None else first["ready_ms"] / 1000
+                    phases[phase] = load_pages(browser, base, args.runs, size, args.pages)
+                    time.sleep(3)
+                    rss[phase] = memory(server.pid)
 
+                os.replace(bad, data / "events.csv")
+                after("invalid", "after_change_ready_s", "change (reads and validates the invalid file)")
                 shutil.copy2(good, data / "events.tmp")
                 os.replace(data / "events.tmp", data / "events.csv")
-                first = measure(browser, base + "/", size, timeout_s=PAGE_TIMEOUT_S)
-                print(f"first visit after the fix: ready {ready_s(first)} s")
-                firsts["after_fix_ready_s"] = None if first["ready_ms"] is None else first["ready_ms"] / 1000
-                phases["fixed"] = load_pages(browser, base, args.runs, size, args.pages)
-                time.sleep(3)
-                rss["fixed"] = memory(server.pid)
+                after("fixed", "after_fix_ready_s", "fix")
                 browser.close()
         finally:
             stop(server)
