@@ -924,7 +924,9 @@ def _table(name: str, lang: str = "en") -> pd.DataFrame:
     if not valid:
         return _stale_table(directory, name, lang)
     _promote(directory, version)
-    return _cached_localized(str(directory), version, name, lang)
+    # A shallow copy: no data is copied (pandas copies on write), yet a page that assigns into its frame changes
+    # nothing in the frame every other session shares.
+    return _cached_localized(str(directory), version, name, lang).copy(deep=False)
 
 
 _stale_localized: dict[tuple[str, str, str, str], pd.DataFrame] = {}  # (directory, last good version, table, lang) -> localized

@@ -134,3 +134,12 @@ def test_the_sources_page_offers_the_last_good_package_never_the_files_being_fix
     assert not at.exception and package_button(at) is None and "sources_package_zip" not in offered
     assert any("can be downloaded again once the data being updated has been checked" in info.value for info in at.info)
     assert "certain" not in "\n".join(block.value for block in at.markdown)
+
+
+def test_a_page_changing_its_table_changes_nothing_for_other_sessions(live_copy):
+    first = datasets.load_events("en")
+    before = first.copy()
+    first.loc[first.index[0], "title"] = "changed by a page"
+    first["added_by_a_page"] = 1
+    again = datasets.load_events("en")
+    assert again.equals(before) and "added_by_a_page" not in again
